@@ -1,0 +1,5 @@
+export * from './jurisdiction/region.ts';
+export * from './grid/household-band.ts';
+export * from './grid/grid-code.ts';
+export * from './map/tiles.ts';
+export * from './organisation/units.ts';
