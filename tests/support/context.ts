@@ -4,8 +4,11 @@
 export interface TestDatabaseContext {
   /** Admin URL of the PostGIS server: a role that may create databases. */
   adminUrl: string;
-  /** Database names to copy from: the migrated schema alone, and with the demo district. */
-  templates: { empty: string; demo: string };
+  /**
+   * Database names to copy from: the migrated schema alone, and with the demo
+   * district (null when the run was started with TEST_DEMO=off, to iterate faster).
+   */
+  templates: { empty: string; demo: string | null };
   /**
    * How to create a database that holds nothing yet (not even PostGIS):
    * the tail of a CREATE DATABASE statement, e.g. `template template1`.

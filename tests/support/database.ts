@@ -62,7 +62,9 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
     let createOptions: string;
     if (template === 'blank') createOptions = context.blankCreateOptions;
     else {
-      createOptions = `template ${quoteIdentifier(context.templates[template])}`;
+      const source = context.templates[template];
+      if (!source) throw new Error('no demo template: this run was started with TEST_DEMO=off');
+      createOptions = `template ${quoteIdentifier(source)}`;
       // PostgreSQL 15+: copying files beats writing the whole template through the WAL.
       if ((await serverVersion(admin)) >= 150000) createOptions += ' strategy file_copy';
     }

@@ -182,7 +182,11 @@ async function touchTemplate(admin: Admin, name: string, comment: string | null)
   await admin.unsafe(`comment on database ${quoteIdentifier(name)} is '${JSON.stringify(value)}'`);
 }
 
-export async function prepareTemplates(adminUrl: string, demo: { seed: number; scale: number }): Promise<TestDatabaseContext> {
+export async function prepareTemplates(
+  adminUrl: string,
+  demo: { seed: number; scale: number },
+  withDemo = true,
+): Promise<TestDatabaseContext> {
   const names = templateNames(demo);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
@@ -204,18 +208,22 @@ export async function prepareTemplates(adminUrl: string, demo: { seed: number; s
             from pg_database where datname in ${admin([names.empty, names.demo])}`
         ).map((row) => [row.name, row.comment]),
       );
-      for (const [name, withDemo] of [
-        [names.empty, null],
-        [names.demo, demo],
-      ] as const) {
+      const wanted: [string, { seed: number; scale: number } | null][] = [[names.empty, null]];
+      if (withDemo) wanted.push([names.demo, demo]);
+      for (const [name, content] of wanted) {
         if (existing.has(name)) {
           await touchTemplate(admin, name, existing.get(name) ?? null);
           log(`reusing ${name}`);
         } else {
-          await buildTemplate(admin, adminUrl, name, createOptions, withDemo);
+          await buildTemplate(admin, adminUrl, name, createOptions, content);
         }
       }
-      return { adminUrl, templates: names, blankCreateOptions: createOptions, demo };
+      return {
+        adminUrl,
+        templates: { empty: names.empty, demo: withDemo ? names.demo : null },
+        blankCreateOptions: createOptions,
+        demo,
+      };
     } finally {
       await admin`select pg_advisory_unlock(hashtext(${BUILD_LOCK}))`;
     }
@@ -224,7 +232,7 @@ export async function prepareTemplates(adminUrl: string, demo: { seed: number; s
   }
 }
 
-/** The demo district the templates hold: the full one unless TEST_DEMO_SCALE asks for another size. */
+/** The demo district the template holds: the full one unless TEST_DEMO_SCALE asks for another size (tried while developing). */
 export function demoSettings(): { seed: number; scale: number } {
   const scale = Number(process.env.TEST_DEMO_SCALE ?? 1);
   const seed = Number(process.env.TEST_DEMO_SEED ?? DEFAULT_DEMO_SEED);
@@ -236,7 +244,9 @@ export function demoSettings(): { seed: number; scale: number } {
 export default async function setup(project: TestProject): Promise<void> {
   const adminUrl = process.env.TEST_DATABASE_URL ?? defaultAdminUrl;
   const started = performance.now();
-  const context = await prepareTemplates(adminUrl, demoSettings());
+  // TEST_DEMO=off skips the demo template (tests that need it then fail saying so): quicker iterations.
+  const withDemo = !['off', 'false', '0', 'no'].includes((process.env.TEST_DEMO ?? 'on').toLowerCase());
+  const context = await prepareTemplates(adminUrl, demoSettings(), withDemo);
   log(`templates ready in ${((performance.now() - started) / 1000).toFixed(1)} s on ${redactUrl(adminUrl)}`);
   project.provide('testDatabase', context);
 }
