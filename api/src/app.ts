@@ -1,0 +1,78 @@
+/**
+ * createApp(deps) — the whole HTTP surface as a Hono app that never listens:
+ * server.ts serves it, tests and the bench call `app.request()`.
+ */
+import type { Database } from '@minqing/db';
+import type { Config } from './config.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { readinessGate } from './http/readiness-gate.ts';
+import { requestLog } from './http/request-log.ts';
+import { createRouter } from './http/router.ts';
+import type { Logger } from './logger.ts';
+import type { Readiness } from './readiness.ts';
+import { configRoutes } from './routes/config.routes.ts';
+import type { RouteDependencies } from './routes/dependencies.ts';
+import { docsRoutes } from './routes/docs.routes.ts';
+import { gridRoutes } from './routes/grids.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { regionRoutes } from './routes/regions.routes.ts';
+import { tileRoutes } from './routes/tiles.routes.ts';
+import { webRoutes } from './routes/web.routes.ts';
+import { TileService } from './services/tiles.service.ts';
+import type { TileEncoderName } from './tiles/tile-encoders.ts';
+
+export interface AppDependencies {
+  db: Database;
+  logger: Logger;
+  /** Readiness of the database (migrations, demo): health answers from it, data routes wait for it. */
+  state: Readiness;
+  config: Config;
+  /** Force one tile encoder (tests, bench); default: ST_AsMVT where PostGIS can, else JavaScript. */
+  tileEncoder?: TileEncoderName;
+}
+
+export const API_VERSION = '0.1.0';
+
+export function createApp(deps: AppDependencies) {
+  const tiles = new TileService(deps.db, {
+    cacheBytes: deps.config.tileCacheMegabytes * 1024 * 1024,
+    encoder: deps.tileEncoder ?? 'auto',
+    onListenError: (error) => deps.logger.warn({ err: error }, 'cannot LISTEN for map changes; tile versions are read for every tile'),
+  });
+  const routeDependencies: RouteDependencies = { ...deps, tiles };
+
+  const app = createRouter();
+  app.use('*', requestLog(deps.logger));
+  app.use('*', readinessGate(deps.state));
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+
+  app.route('/', healthRoutes(routeDependencies));
+  app.route('/', configRoutes(routeDependencies));
+  app.route('/', regionRoutes(routeDependencies));
+  app.route('/', gridRoutes(routeDependencies));
+  app.route('/', tileRoutes(routeDependencies));
+
+  app.doc('/api/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: '民情 Minqing API',
+      version: API_VERSION,
+      description:
+        'Grid governance for a district: the jurisdiction tree, grids of 300–500 households, vector tiles. ' +
+        "Errors are JSON: { \"error\": { \"code\", \"message\" } }. Boundaries with geometrySource 'synthetic' are generated for the demo, not real.",
+    },
+    tags: [
+      { name: 'health', description: 'Readiness and client settings' },
+      { name: 'regions', description: 'District, towns/streets, villages/communities' },
+      { name: 'grids', description: 'Grids (网格) and their household band' },
+      { name: 'tiles', description: 'Vector tiles for the map' },
+    ],
+  });
+  app.route('/', docsRoutes());
+  app.route('/', webRoutes(deps.config.webDistDir));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

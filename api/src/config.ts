@@ -1,0 +1,168 @@
+/**
+ * The one place that reads the environment. Every setting is validated with
+ * zod; a bad value stops the start with a message naming the setting, what it
+ * accepts and what it got. `.env.example` at the repository root lists them all.
+ *
+ * Relative paths (DATA_DIR, WEB_DIST_DIR) are resolved from the repository
+ * root, so the app finds the same folders whichever directory it starts in.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  /** postgres:// URL; undefined: the embedded engine (PGlite) in dataDir. */
+  databaseUrl: string | undefined;
+  /** Absolute folder of the embedded engine, or `memory://`. */
+  dataDir: string;
+  /** Generate the demo district on an empty database. */
+  demo: boolean;
+  demoSeed: number | undefined;
+  demoScale: number | undefined;
+  logLevel: LogLevel;
+  /** Absolute folder of the built web app. */
+  webDistDir: string;
+  /** A MapLibre style URL the web map uses instead of the built-in basemap (e.g. Tianditu). */
+  basemapStyleUrl: string | undefined;
+  /** Memory for cached vector tiles, in MiB; 0 turns the cache off. */
+  tileCacheMegabytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid settings:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Empty strings count as unset: `DATABASE_URL=` in a .env file means "no database URL". */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const SWITCH_VALUES: Record<string, boolean> = { on: true, true: true, '1': true, yes: true, off: false, false: false, '0': false, no: false };
+
+const switchSetting = (fallback: boolean) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || value.toLowerCase() in SWITCH_VALUES, {
+        message: 'must be on or off (also accepted: true/false, 1/0, yes/no)',
+      })
+      .transform((value) => (value === undefined ? fallback : SWITCH_VALUES[value.toLowerCase()]!)),
+  );
+
+const integerSetting = (minimum: number, maximum: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || (/^-?[0-9]+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum), {
+        message: `must be a whole number from ${minimum} to ${maximum}`,
+      })
+      .transform((value) => (value === undefined ? undefined : Number(value))),
+  );
+
+const numberSetting = (minimum: number, maximum: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || (/^[0-9]*\.?[0-9]+$/.test(value) && Number(value) > minimum && Number(value) <= maximum), {
+        message: `must be a number above ${minimum} and at most ${maximum}`,
+      })
+      .transform((value) => (value === undefined ? undefined : Number(value))),
+  );
+
+const environmentSchema = z.object({
+  PORT: integerSetting(1, 65_535),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+        message: 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)',
+      }),
+  ),
+  DATA_DIR: optionalText,
+  DEMO: switchSetting(true),
+  DEMO_SEED: integerSetting(0, 2 ** 31 - 1),
+  DEMO_SCALE: numberSetting(0, 10),
+  LOG_LEVEL: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || (LOG_LEVELS as readonly string[]).includes(value.toLowerCase()), {
+        message: `must be one of ${LOG_LEVELS.join(', ')}`,
+      })
+      .transform((value) => (value?.toLowerCase() ?? 'info') as LogLevel),
+  ),
+  WEB_DIST_DIR: optionalText,
+  BASEMAP_STYLE_URL: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value) || /^\/[^\s]*$/.test(value), {
+        message: 'must be an http(s) URL or a path on this server starting with /',
+      }),
+  ),
+  TILE_CACHE_MB: integerSetting(0, 16_384),
+});
+
+function resolveFromRoot(path: string): string {
+  return isAbsolute(path) ? path : resolve(repositoryRoot, path);
+}
+
+/** Reads and validates the settings. Throws ConfigError listing every bad value. */
+export function loadConfig(environment: Record<string, string | undefined> = readEnvironment()): Config {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const given = environment[name];
+      return `${name} ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const settings = result.data;
+  const dataDir = settings.DATA_DIR ?? './data';
+  return {
+    port: settings.PORT ?? 8080,
+    databaseUrl: settings.DATABASE_URL,
+    dataDir: dataDir === 'memory://' ? dataDir : resolveFromRoot(dataDir),
+    demo: settings.DEMO,
+    demoSeed: settings.DEMO_SEED,
+    demoScale: settings.DEMO_SCALE,
+    logLevel: settings.LOG_LEVEL,
+    webDistDir: resolveFromRoot(settings.WEB_DIST_DIR ?? 'web/dist'),
+    basemapStyleUrl: settings.BASEMAP_STYLE_URL,
+    tileCacheMegabytes: settings.TILE_CACHE_MB ?? 64,
+  };
+}
+
+/**
+ * The process environment over the values of `.env` at the repository root
+ * (when there is one): a variable set in the environment wins over the file.
+ */
+export function readEnvironment(envFile = join(repositoryRoot, '.env')): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** The settings as they may be logged: the database password is hidden. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
+  };
+}

@@ -1,0 +1,10 @@
+export { createApp, type App, type AppDependencies } from './app.ts';
+export { loadConfig, readEnvironment, describeConfig, ConfigError, repositoryRoot, type Config, type LogLevel } from './config.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { Readiness, type ReadinessSnapshot, type ReadinessStatus, type ReadyDetails } from './readiness.ts';
+export { DomainError, InvalidInputError, NotFoundError, ConflictError, ForbiddenError, UnavailableError } from './errors.ts';
+export { TileService, SERVED_TILE_LAYERS, type TileResult } from './services/tiles.service.ts';
+export { TILE_ENCODERS, canEncodeWithPostgis, type TileEncoder, type TileEncoderName } from './tiles/tile-encoders.ts';
+export { TILE_LAYER_DEFINITIONS, type TileLayerDefinition } from './tiles/tile-layers.ts';
+export { tileFrame, TILE_EXTENT, TILE_BUFFER, type TileFrame } from './tiles/tile-frame.ts';
+export { TILE_CONTENT_TYPE, TILE_CACHE_CONTROL } from './routes/tiles.routes.ts';

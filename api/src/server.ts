@@ -1,0 +1,111 @@
+/**
+ * The server: reads the settings, opens the database, answers on PORT at once
+ * (health says 503 "starting"), then prepares the database in the background —
+ * migrations, the demo district on an empty database, the job queue — and
+ * marks itself ready. A failed preparation is logged and shown by health
+ * (503 "failed"); the process keeps answering. SIGINT/SIGTERM stop it
+ * gracefully: no new connections, the job queue stopped, the database closed.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase, prepareDatabase, startJobQueue, type Database, type PgBoss } from '@minqing/db';
+import { createApp } from './app.ts';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Readiness } from './readiness.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Minqing cannot start: ${error.message}\nSee .env.example for every setting and what it accepts.`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function prepare(db: Database, config: Config, readiness: Readiness, logger: Logger): Promise<PgBoss | null> {
+  try {
+    readiness.progress('applying migrations');
+    const result = await prepareDatabase(db, {
+      demo: config.demo,
+      demoOptions: { seed: config.demoSeed, scale: config.demoScale },
+      log: (message, details) => {
+        readiness.progress(message);
+        logger.info(details ?? {}, message);
+      },
+    });
+    readiness.progress('starting the job queue');
+    const boss = await startJobQueue(db, { onError: (error) => logger.error({ err: error }, 'job queue error') });
+    readiness.markReady({
+      migrations: result.migrations.applied.length + result.migrations.alreadyApplied,
+      demo: result.demo,
+    });
+    if (result.demo?.status === 'skipped') logger.info({ reason: result.demo.reason }, 'demo district not generated');
+    return boss;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error({ err: error }, 'database preparation failed');
+    readiness.markFailed(reason);
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  logger.info({ config: describeConfig(config) }, 'starting');
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    // JIT and its planning cost add ~250 ms to small tile queries and rarely pay here (ENVIRONMENT.md).
+    connectionSettings: { jit: 'off' },
+  }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'cannot open the database');
+    console.error(`Minqing cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+
+  const readiness = new Readiness();
+  const app = createApp({ db, logger, state: readiness, config });
+
+  const server: ServerType = serve({ fetch: app.fetch, port: config.port }, (info) => {
+    logger.info({ port: info.port, database: db.engine }, 'listening; preparing the database');
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    logger.fatal({ err: error }, 'cannot listen');
+    console.error(`Minqing cannot listen on port ${config.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`);
+    process.exit(1);
+  });
+
+  let boss: PgBoss | null = null;
+  let stopping = false;
+  void prepare(db, config, readiness, logger).then((started) => {
+    boss = started;
+    if (stopping) return;
+    if (readiness.isReady) console.log(`Minqing: http://localhost:${config.port}`);
+  });
+
+  const stop = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A preparation still running is cut short: its transaction rolls back and the next start redoes it
+    // (the database client lets the query in flight finish before it closes).
+    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => logger.warn({ err: error }, 'job queue did not stop cleanly'));
+    await db.close().catch((error: unknown) => logger.warn({ err: error }, 'database did not close cleanly'));
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();
