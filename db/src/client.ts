@@ -61,7 +61,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 function toParameters(values: readonly unknown[]): unknown[] {
   return values.map((value) => {
     if (value === undefined) return null;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(value instanceof Date) &&
+      !(value instanceof Uint8Array)
+    ) {
       return JSON.stringify(value);
     }
     return value;
@@ -89,10 +95,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     connection: { application_name: 'minqing', ...options.connectionSettings },
     types: { int8: numberType(20), numeric: numberType(1700) },
   });
-  type Client = typeof client;
-  type Sql = Client | Parameters<Parameters<Client['begin']>[0]>[0] | Awaited<ReturnType<Client['reserve']>>;
+  // The pool, a transaction and a reserved connection all answer unsafe().
+  type Handle = Pick<typeof client, 'unsafe'>;
 
-  const wrap = (handle: Sql): Queryable => ({
+  const wrap = (handle: Handle): Queryable => ({
     async query<T>(query: SqlFragment) {
       const { text, values } = toQuery(query);
       return (await handle.unsafe(text, values as never[])) as unknown as T[];
@@ -125,7 +131,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       }
     },
     async transaction(work) {
-      return (await client.begin((tx) => work(wrap(tx)))) as Awaited<ReturnType<typeof work>>;
+      return (await client.begin((tx) => work(wrap(tx as unknown as Handle)))) as Awaited<ReturnType<typeof work>>;
     },
     async listen(channel, onMessage) {
       const subscription = await client.listen(channel, onMessage);

@@ -46,7 +46,9 @@ export function loadMigrations(directory = migrationsDir): Migration[] {
     });
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new MigrationError(`migrations must be numbered 1, 2, 3 … without gaps: found ${migration.version} at position ${index + 1}`);
+      throw new MigrationError(
+        `migrations must be numbered 1, 2, 3 … without gaps: found ${migration.version} at position ${index + 1}`,
+      );
     }
   });
   return migrations;

@@ -49,8 +49,11 @@ export async function ensureDemoDistrict(db: Database, options: DemoOptions = {}
     await tx.query(sql`select pg_advisory_xact_lock(${DEMO_LOCK})`);
     const [marker] = await tx.query<{ value: DemoSummary }>(sql`select value from deployment_state where key = 'demo'`);
     if (marker) return { status: 'present', summary: marker.value };
-    const [{ regions }] = (await tx.query<{ regions: number }>(sql`select count(*) as regions from region`)) as [{ regions: number }];
-    if (regions > 0) return { status: 'skipped', reason: `the database already holds ${regions} regions that are not the demo district` };
+    const [{ regions }] = (await tx.query<{ regions: number }>(sql`select count(*) as regions from region`)) as [
+      { regions: number },
+    ];
+    if (regions > 0)
+      return { status: 'skipped', reason: `the database already holds ${regions} regions that are not the demo district` };
     const summary = await generateDemoDistrict(tx, options);
     return { status: 'generated', summary };
   });

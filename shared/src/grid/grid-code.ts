@@ -7,7 +7,8 @@ export function isGridCode(value: string): boolean {
 
 export function gridCode(villageCode: string, sequence: number): string {
   if (!/^[0-9]{12}$/.test(villageCode)) throw new RangeError(`not a 12-digit village code: ${villageCode}`);
-  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999) throw new RangeError(`grid sequence must be 1–999, got ${sequence}`);
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999)
+    throw new RangeError(`grid sequence must be 1–999, got ${sequence}`);
   return `${villageCode}${String(sequence).padStart(3, '0')}`;
 }
 

@@ -4,7 +4,14 @@
  * L3 command center and district departments, L4 leader in charge (分管领导),
  * L5 principal leaders (区委、区政府主要领导).
  */
-export const UNIT_KINDS = ['command_center', 'department', 'town_center', 'village_station', 'liaison_point', 'leader_office'] as const;
+export const UNIT_KINDS = [
+  'command_center',
+  'department',
+  'town_center',
+  'village_station',
+  'liaison_point',
+  'leader_office',
+] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 export const LADDER_LEVELS = [1, 2, 3, 4, 5] as const;
