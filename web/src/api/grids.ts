@@ -9,7 +9,7 @@ export interface GridDetail {
   version: number;
   validFrom: string;
   village: { code: string; name: string };
-  town: { code: string; name: string };
+  town: { code: string; name: string } | null;
   households: number;
   population: number;
   buildings: number;

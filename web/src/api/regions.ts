@@ -1,5 +1,5 @@
 import type { RegionLevel } from '@minqing/shared';
-import { getJson } from './client.ts';
+import { ApiError, getJson } from './client.ts';
 
 export type GeometrySource = 'synthetic' | 'imported' | 'drawn';
 export type BoundingBox = [west: number, south: number, east: number, north: number];
@@ -10,26 +10,19 @@ export interface RegionSummary {
   name: string;
   fullName?: string;
   level: RegionLevel;
-  kind?: string;
-  parentCode?: string | null;
+  kind: string;
+  parentCode: string | null;
+  households: number;
+  population: number;
+  gridCount: number;
   geometrySource: GeometrySource;
   bbox: BoundingBox | null;
-  labelPoint?: [number, number] | null;
-  centroid?: [number, number] | null;
-}
-
-/** The list out of a list answer: a bare array, or the array under `regions` / `items`. */
-export function regionsOf(body: unknown): RegionSummary[] {
-  if (Array.isArray(body)) return body as RegionSummary[];
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>;
-    for (const key of ['regions', 'items', 'data']) {
-      if (Array.isArray(record[key])) return record[key] as RegionSummary[];
-    }
-  }
-  return [];
+  /** A point inside the region for its label (ST_PointOnSurface). */
+  labelPoint: [number, number] | null;
 }
 
 export async function fetchRegions(level: RegionLevel, signal?: AbortSignal): Promise<RegionSummary[]> {
-  return regionsOf(await getJson<unknown>('/api/regions', { query: { level }, signal }));
+  const regions = await getJson<unknown>('/api/regions', { query: { level }, signal });
+  if (!Array.isArray(regions)) throw new ApiError(200, 'GET /api/regions did not answer a list of regions', regions);
+  return regions as RegionSummary[];
 }

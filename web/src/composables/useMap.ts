@@ -1,13 +1,6 @@
 import { markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import * as maplibregl from 'maplibre-gl';
-import type {
-  GeoJSONSource,
-  LngLatBoundsLike,
-  MapGeoJSONFeature,
-  MapLayerMouseEvent,
-  MapMouseEvent,
-  StyleSpecification,
-} from 'maplibre-gl';
+import type { GeoJSONSource, LngLatBoundsLike, MapGeoJSONFeature, MapLayerMouseEvent, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection, Point } from 'geojson';
@@ -20,7 +13,9 @@ import {
 } from '../map/layers/grid.layer.ts';
 import { TOWN_LABEL_SOURCE_ID } from '../map/layers/town.layer.ts';
 import { VILLAGE_LABEL_SOURCE_ID } from '../map/layers/village.layer.ts';
+import { addLayerGroup } from '../map/layers/layer-group.ts';
 import { applyLayerVisibility, type LayerVisibility } from '../map/map-layers.ts';
+import type { MapStyleSource } from '../map/style.ts';
 import type { RegionLabelProperties } from '../map/region-labels.ts';
 
 // MapLibre 6 looks for its worker beside its own module; once bundled, tell it where Vite put it.
@@ -36,8 +31,8 @@ declare global {
 type Labels = FeatureCollection<Point, RegionLabelProperties>;
 
 export interface UseMapOptions {
-  /** The style, built once when the map is created. */
-  style: () => StyleSpecification;
+  /** What to draw; the map is created once this is known (null while the settings load). */
+  style: Ref<MapStyleSource | null>;
   /** Where to look: the map fits these bounds whenever they change. */
   bounds: Ref<[number, number, number, number] | null>;
   selectedGridCode: Ref<string | null>;
@@ -52,8 +47,9 @@ export interface UseMapOptions {
 }
 
 /**
- * The one owner of the MapLibre map: created in onMounted (marked raw, so Vue
- * never proxies it), fed by watchers, removed in onBeforeUnmount.
+ * The one owner of the MapLibre map: created once mounted and its style is
+ * known (marked raw, so Vue never proxies it), fed by watchers, removed in
+ * onBeforeUnmount.
  */
 export function useMap(container: Ref<HTMLElement | null>, options: UseMapOptions) {
   const map: ShallowRef<maplibregl.Map | null> = shallowRef(null);
@@ -86,12 +82,14 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
     (map.value?.getSource(sourceId) as GeoJSONSource | undefined)?.setData(labels);
   }
 
-  onMounted(() => {
-    if (!container.value) return;
+  let mounted = false;
+
+  function create(source: MapStyleSource) {
+    if (!container.value || map.value) return;
     const created = markRaw(
       new maplibregl.Map({
         container: container.value,
-        style: options.style(),
+        style: source.kind === 'built-in' ? source.style : source.url,
         center: [108.4, 30.8],
         zoom: 9,
         minZoom: 7,
@@ -108,6 +106,13 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
     created.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-right');
     map.value = created;
     if (options.bounds.value) fit(options.bounds.value, false);
+
+    if (source.kind === 'external') {
+      // Someone else's basemap: our boundaries and grids go over it once it has loaded.
+      created.once('style.load', () => {
+        for (const group of source.overlays) addLayerGroup(created, group);
+      });
+    }
 
     created.on('load', () => {
       loaded.value = true;
@@ -142,6 +147,14 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
       if (code) options.onGridClick?.(code);
       else options.onEmptyClick?.();
     });
+  }
+
+  onMounted(() => {
+    mounted = true;
+    if (options.style.value) create(options.style.value);
+  });
+  watch(options.style, (source) => {
+    if (mounted && source) create(source);
   });
 
   watch(options.bounds, (bounds) => {
@@ -164,6 +177,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
   );
 
   onBeforeUnmount(() => {
+    mounted = false;
     setHovered(null);
     map.value?.remove();
     map.value = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateStyleMin, type SymbolLayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { BOLD_FONT, REGULAR_FONT } from './fonts.ts';
 import { regionLabelPoints } from './region-labels.ts';
-import { buildMapStyle } from './style.ts';
+import { buildMapStyle, mapStyleSource } from './style.ts';
 
 const origin = 'http://localhost:8080';
 
@@ -57,5 +57,23 @@ describe('the district map style', () => {
     expect(above('grid-selected-boundary', 'district-boundary')).toBe(true);
     expect(above('town-label', 'village-label')).toBe(true);
     expect(above('village-label', 'base-settlement-label-major')).toBe(true);
+  });
+});
+
+describe('an external basemap', () => {
+  it('keeps our boundaries and grids but not our basemap or district land', () => {
+    const source = mapStyleSource('/styles/tianditu.json', { origin });
+    expect(source.kind).toBe('external');
+    if (source.kind !== 'external') return;
+    expect(source.url).toBe(`${origin}/styles/tianditu.json`);
+    const layers = source.overlays.flatMap((group) => group.layers.map((layer) => layer.id));
+    expect(layers).toContain('grid-fill');
+    expect(layers).toContain('district-boundary');
+    expect(layers).not.toContain('district-land');
+    expect(layers.some((id) => id.startsWith('base-'))).toBe(false);
+  });
+
+  it('uses our own basemap when none is configured', () => {
+    expect(mapStyleSource(null, { origin }).kind).toBe('built-in');
   });
 });

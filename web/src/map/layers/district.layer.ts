@@ -19,9 +19,14 @@ export function districtSource(origin: string): VectorSourceSpecification {
   return { type: 'vector', tiles: [tileUrl(origin, 'district')], minzoom: 0, maxzoom: 14 };
 }
 
-export function districtLayers(): LayerSpecification[] {
+export interface DistrictLayerOptions {
+  /** Paint the district's land (our own basemap); off over an external basemap, which has its own. */
+  land?: boolean;
+}
+
+export function districtLayers(options: DistrictLayerOptions = {}): LayerSpecification[] {
   const common = { source: DISTRICT_SOURCE_ID, 'source-layer': DISTRICT_SOURCE_LAYER } as const;
-  return [
+  const layers: LayerSpecification[] = [
     inTier('land', {
       id: DISTRICT_LAYER_IDS.land,
       type: 'fill',
@@ -51,14 +56,15 @@ export function districtLayers(): LayerSpecification[] {
       },
     }),
   ];
+  return options.land === false ? layers.filter((layer) => layer.id !== DISTRICT_LAYER_IDS.land) : layers;
 }
 
-export function districtLayerGroup(origin: string): LayerGroup {
-  return { sources: { [DISTRICT_SOURCE_ID]: districtSource(origin) }, layers: districtLayers() };
+export function districtLayerGroup(origin: string, options: DistrictLayerOptions = {}): LayerGroup {
+  return { sources: { [DISTRICT_SOURCE_ID]: districtSource(origin) }, layers: districtLayers(options) };
 }
 
-export function addDistrictLayers(map: MapSurface, origin: string): void {
-  addLayerGroup(map, districtLayerGroup(origin));
+export function addDistrictLayers(map: MapSurface, origin: string, options: DistrictLayerOptions = {}): void {
+  addLayerGroup(map, districtLayerGroup(origin, options));
 }
 
 export function setDistrictVisible(map: MapSurface, visible: boolean): void {

@@ -22,8 +22,14 @@ describe('draw order', () => {
     expect(layerToInsertBefore(existing, layer('more-labels', 'label-town'))).toBeUndefined();
   });
 
-  it('keeps a tier in layer metadata and treats unknown layers as topmost', () => {
+  it('keeps a tier in layer metadata and puts our layers over layers of an external basemap', () => {
     expect(tierOf(layer('roads', 'road'))).toBe('road');
-    expect(tierOf({ metadata: undefined })).toBe('label-town');
+    expect(tierOf({ metadata: undefined })).toBe('land');
+    const external: LayerSpecification[] = [
+      { id: 'tianditu-vec', type: 'raster', source: 'tianditu' },
+      { id: 'tianditu-labels', type: 'raster', source: 'tianditu-cva' },
+    ];
+    expect(layerToInsertBefore(external, layer('grid-fill', 'fill'))).toBeUndefined();
+    expect(layerToInsertBefore([...external, layer('labels', 'label-town')], layer('grid-fill', 'fill'))).toBe('labels');
   });
 });

@@ -48,9 +48,13 @@ export function inTier<T extends LayerSpecification>(tier: DrawTier, layer: T): 
   return { ...layer, metadata: { ...(layer.metadata as object | undefined), [TIER_KEY]: tier } };
 }
 
+/**
+ * A layer's tier. Layers without one belong to someone else's style (an
+ * external basemap): they count as the bottom tier, so ours go over them.
+ */
 export function tierOf(layer: Pick<LayerSpecification, 'metadata'>): DrawTier {
   const tier = (layer.metadata as Record<string, unknown> | undefined)?.[TIER_KEY];
-  return (DRAW_ORDER as readonly unknown[]).includes(tier) ? (tier as DrawTier) : 'label-town';
+  return (DRAW_ORDER as readonly unknown[]).includes(tier) ? (tier as DrawTier) : 'land';
 }
 
 function rank(layer: Pick<LayerSpecification, 'metadata'>): number {
