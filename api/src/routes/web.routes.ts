@@ -29,12 +29,14 @@ function isServerPath(path: string): boolean {
 
 export function webRoutes(webDistDir: string) {
   const router = new Hono();
-  const files = serveStatic({ root: webDistDir });
+  // Made once the build is there: serveStatic complains at creation about a missing folder.
+  let files: ReturnType<typeof serveStatic> | null = null;
   const indexFile = join(webDistDir, 'index.html');
 
   router.get('*', async (c, next) => {
     if (isServerPath(c.req.path)) return next();
     if (!existsSync(indexFile)) return c.html(NOT_BUILT_PAGE, c.req.path === '/' ? 200 : 404);
+    files ??= serveStatic({ root: webDistDir });
     const served = await files(c, async () => {});
     if (served) {
       // Vite names assets by content hash: they never change under the same name. index.html does.
