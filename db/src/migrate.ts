@@ -44,11 +44,12 @@ export function loadMigrations(directory = migrationsDir): Migration[] {
         checksum: createHash('sha256').update(script).digest('hex'),
       };
     });
+  // Numbers are unique and increasing; gaps are allowed so that work in parallel
+  // can take its own range (docs/architecture.md lists them).
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new MigrationError(
-        `migrations must be numbered 1, 2, 3 … without gaps: found ${migration.version} at position ${index + 1}`,
-      );
+    const previous = migrations[index - 1];
+    if (previous && previous.version === migration.version) {
+      throw new MigrationError(`two migrations share the number ${migration.version}: ${previous.name} and ${migration.name}`);
     }
   });
   return migrations;
