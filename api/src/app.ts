@@ -37,7 +37,8 @@ export function createApp(deps: AppDependencies) {
   const tiles = new TileService(deps.db, {
     cacheBytes: deps.config.tileCacheMegabytes * 1024 * 1024,
     encoder: deps.tileEncoder ?? 'auto',
-    onListenError: (error) => deps.logger.warn({ err: error }, 'cannot LISTEN for map changes; tile versions are read for every tile'),
+    onListenError: (error) =>
+      deps.logger.warn({ err: error }, 'cannot LISTEN for map changes; tile versions are read for every tile'),
   });
   const routeDependencies: RouteDependencies = { ...deps, tiles };
 
@@ -60,7 +61,7 @@ export function createApp(deps: AppDependencies) {
       version: API_VERSION,
       description:
         'Grid governance for a district: the jurisdiction tree, grids of 300–500 households, vector tiles. ' +
-        "Errors are JSON: { \"error\": { \"code\", \"message\" } }. Boundaries with geometrySource 'synthetic' are generated for the demo, not real.",
+        'Errors are JSON: { "error": { "code", "message" } }. Boundaries with geometrySource \'synthetic\' are generated for the demo, not real.',
     },
     tags: [
       { name: 'health', description: 'Readiness and client settings' },

@@ -76,7 +76,13 @@ describe('loadConfig', () => {
   });
 
   test('names each bad setting, what it accepts and what it got', () => {
-    const problems = problemsOf({ PORT: 'eighty', DEMO: 'maybe', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', DEMO_SCALE: '-1' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DEMO: 'maybe',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+      DEMO_SCALE: '-1',
+    });
     expect(problems).toHaveLength(5);
     expect(problems).toContain('PORT must be a whole number from 1 to 65535 (got "eighty")');
     expect(problems).toContain('DEMO must be on or off (also accepted: true/false, 1/0, yes/no) (got "maybe")');

@@ -49,7 +49,16 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
-const SWITCH_VALUES: Record<string, boolean> = { on: true, true: true, '1': true, yes: true, off: false, false: false, '0': false, no: false };
+const SWITCH_VALUES: Record<string, boolean> = {
+  on: true,
+  true: true,
+  '1': true,
+  yes: true,
+  off: false,
+  false: false,
+  '0': false,
+  no: false,
+};
 
 const switchSetting = (fallback: boolean) =>
   optionalText.pipe(
@@ -67,9 +76,12 @@ const integerSetting = (minimum: number, maximum: number) =>
     z
       .string()
       .optional()
-      .refine((value) => value === undefined || (/^-?[0-9]+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum), {
-        message: `must be a whole number from ${minimum} to ${maximum}`,
-      })
+      .refine(
+        (value) => value === undefined || (/^-?[0-9]+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum),
+        {
+          message: `must be a whole number from ${minimum} to ${maximum}`,
+        },
+      )
       .transform((value) => (value === undefined ? undefined : Number(value))),
   );
 
@@ -78,9 +90,13 @@ const numberSetting = (minimum: number, maximum: number) =>
     z
       .string()
       .optional()
-      .refine((value) => value === undefined || (/^[0-9]*\.?[0-9]+$/.test(value) && Number(value) > minimum && Number(value) <= maximum), {
-        message: `must be a number above ${minimum} and at most ${maximum}`,
-      })
+      .refine(
+        (value) =>
+          value === undefined || (/^[0-9]*\.?[0-9]+$/.test(value) && Number(value) > minimum && Number(value) <= maximum),
+        {
+          message: `must be a number above ${minimum} and at most ${maximum}`,
+        },
+      )
       .transform((value) => (value === undefined ? undefined : Number(value))),
   );
 

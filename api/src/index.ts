@@ -1,5 +1,13 @@
 export { createApp, type App, type AppDependencies } from './app.ts';
-export { loadConfig, readEnvironment, describeConfig, ConfigError, repositoryRoot, type Config, type LogLevel } from './config.ts';
+export {
+  loadConfig,
+  readEnvironment,
+  describeConfig,
+  ConfigError,
+  repositoryRoot,
+  type Config,
+  type LogLevel,
+} from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Readiness, type ReadinessSnapshot, type ReadinessStatus, type ReadyDetails } from './readiness.ts';
 export { DomainError, InvalidInputError, NotFoundError, ConflictError, ForbiddenError, UnavailableError } from './errors.ts';

@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
     logger.fatal({ err: error }, 'cannot listen');
-    console.error(`Minqing cannot listen on port ${config.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`);
+    console.error(
+      `Minqing cannot listen on port ${config.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`,
+    );
     process.exit(1);
   });
 
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // A preparation still running is cut short: its transaction rolls back and the next start redoes it
     // (the database client lets the query in flight finish before it closes).
-    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => logger.warn({ err: error }, 'job queue did not stop cleanly'));
+    await boss
+      ?.stop({ graceful: true, wait: true, timeout: 10_000 })
+      .catch((error: unknown) => logger.warn({ err: error }, 'job queue did not stop cleanly'));
     await db.close().catch((error: unknown) => logger.warn({ err: error }, 'database did not close cleanly'));
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     logger.info('stopped');

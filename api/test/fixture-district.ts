@@ -36,12 +36,55 @@ interface FixtureGrid {
 }
 
 export const FIXTURE_GRIDS: FixtureGrid[] = [
-  { code: '500101001001001', village: VILLAGE_WEST, name: '东方广场社区第1网格', box: [108.0, 30.6, 108.15, 31.0], households: 250, population: 700, flag: 'small_village' },
-  { code: '500101001002001', village: VILLAGE_MIDDLE, name: '白岩社区第1网格', box: [108.15, 30.6, 108.3, 30.8], households: 420, population: 1200 },
-  { code: '500101001002002', village: VILLAGE_MIDDLE, name: '白岩社区第2网格', box: [108.15, 30.8, 108.3, 31.0], households: 520, population: 1500 },
-  { code: '500101002001001', village: VILLAGE_EAST, name: '太白岩村第1网格', box: [108.3, 30.6, 108.4, 31.0], households: 300, population: 900 },
-  { code: '500101002001002', village: VILLAGE_EAST, name: '太白岩村第2网格', box: [108.4, 30.6, 108.5, 31.0], households: 500, population: 1400 },
-  { code: '500101002001003', village: VILLAGE_EAST, name: '太白岩村第3网格', box: [108.5, 30.6, 108.6, 31.0], households: 299, population: 800 },
+  {
+    code: '500101001001001',
+    village: VILLAGE_WEST,
+    name: '东方广场社区第1网格',
+    box: [108.0, 30.6, 108.15, 31.0],
+    households: 250,
+    population: 700,
+    flag: 'small_village',
+  },
+  {
+    code: '500101001002001',
+    village: VILLAGE_MIDDLE,
+    name: '白岩社区第1网格',
+    box: [108.15, 30.6, 108.3, 30.8],
+    households: 420,
+    population: 1200,
+  },
+  {
+    code: '500101001002002',
+    village: VILLAGE_MIDDLE,
+    name: '白岩社区第2网格',
+    box: [108.15, 30.8, 108.3, 31.0],
+    households: 520,
+    population: 1500,
+  },
+  {
+    code: '500101002001001',
+    village: VILLAGE_EAST,
+    name: '太白岩村第1网格',
+    box: [108.3, 30.6, 108.4, 31.0],
+    households: 300,
+    population: 900,
+  },
+  {
+    code: '500101002001002',
+    village: VILLAGE_EAST,
+    name: '太白岩村第2网格',
+    box: [108.4, 30.6, 108.5, 31.0],
+    households: 500,
+    population: 1400,
+  },
+  {
+    code: '500101002001003',
+    village: VILLAGE_EAST,
+    name: '太白岩村第3网格',
+    box: [108.5, 30.6, 108.6, 31.0],
+    households: 299,
+    population: 800,
+  },
 ];
 
 export const FIXTURE_TOTALS = {

@@ -60,9 +60,14 @@ describe('the API on the embedded engine', () => {
       [TOWN_WEST, 1190],
       ['500101002000', 1099],
     ]);
-    expect(await (await app.request('/api/grids/500101001002001')).json()).toEqual(await (await postgisApp.request('/api/grids/500101001002001')).json());
+    expect(await (await app.request('/api/grids/500101001002001')).json()).toEqual(
+      await (await postgisApp.request('/api/grids/500101001002001')).json(),
+    );
     const grids = await (await app.request('/api/grids?bbox=108.35,30.7,108.45,30.75')).json();
-    expect(grids.features.map((feature: { properties: { code: string } }) => feature.properties.code)).toEqual(['500101002001001', '500101002001002']);
+    expect(grids.features.map((feature: { properties: { code: string } }) => feature.properties.code)).toEqual([
+      '500101002001001',
+      '500101002001002',
+    ]);
   });
 
   test('PGlite has no ST_AsMVT, yet every tile layer is served, with the features ST_AsMVT gives on PostGIS', async () => {
@@ -71,7 +76,9 @@ describe('the API on the embedded engine', () => {
     for (const coordinate of [tileOf(108.3, 30.8, 7), tileOf(108.42, 30.75, 12), tileOf(108.2, 30.7, 14)]) {
       for (const layer of ['district', 'town', 'village', 'grid', 'base']) {
         const content = await tileContent(app, layer, coordinate);
-        expect(content, `${layer} ${coordinate.z}/${coordinate.x}/${coordinate.y}`).toEqual(await tileContent(postgisApp, layer, coordinate));
+        expect(content, `${layer} ${coordinate.z}/${coordinate.x}/${coordinate.y}`).toEqual(
+          await tileContent(postgisApp, layer, coordinate),
+        );
       }
     }
     const grid = await tileContent(app, 'grid', tileOf(108.42, 30.75, 12));

@@ -49,7 +49,20 @@ describe('GET /api/health', () => {
 
   test('the demo summary when the demo district is in place', async () => {
     const state = new Readiness();
-    const summary = { seed: 1, scale: 0.1, towns: 52, villages: 610, grids: 150, buildings: 900, households: 60_000, population: 180_000, units: 900, users: 20, gridsInBand: 148, seconds: 12.5 };
+    const summary = {
+      seed: 1,
+      scale: 0.1,
+      towns: 52,
+      villages: 610,
+      grids: 150,
+      buildings: 900,
+      households: 60_000,
+      population: 180_000,
+      units: 900,
+      users: 20,
+      gridsInBand: 148,
+      seconds: 12.5,
+    };
     state.markReady({ migrations: 9, demo: { status: 'present', summary } });
     expect(await (await buildApp(state).request('/api/health')).json()).toMatchObject({ status: 'ok', demo: summary });
   });
@@ -77,7 +90,9 @@ describe('GET /api/health', () => {
     }
     state.markFailed('disk full');
     const failed = await app.request('/api/regions');
-    expect(await failed.json()).toEqual({ error: { code: 'preparation_failed', message: 'the database could not be prepared: disk full' } });
+    expect(await failed.json()).toEqual({
+      error: { code: 'preparation_failed', message: 'the database could not be prepared: disk full' },
+    });
     // The documentation and the client settings do not need the database.
     expect((await app.request('/api/openapi.json')).status).toBe(200);
     expect((await app.request('/api/config')).status).toBe(200);
@@ -141,11 +156,13 @@ describe('client settings, the web app and unknown paths', () => {
       tiles: { url: '/tiles/{layer}/{z}/{x}/{y}.mvt', layers: ['district', 'town', 'village', 'grid', 'base'], maxZoom: 22 },
       database: 'postgres',
     });
-    const tianditu = await (await buildApp(state, { BASEMAP_STYLE_URL: 'https://example.gov.cn/tianditu/style.json' }).request('/api/config')).json();
+    const tianditu = await (
+      await buildApp(state, { BASEMAP_STYLE_URL: 'https://example.gov.cn/tianditu/style.json' }).request('/api/config')
+    ).json();
     expect(tianditu.basemapStyleUrl).toBe('https://example.gov.cn/tianditu/style.json');
   });
 
-  test('serves the built web app, with index.html for the app\'s own paths', async () => {
+  test("serves the built web app, with index.html for the app's own paths", async () => {
     const app = buildApp(new Readiness());
     const root = await app.request('/');
     expect(root.status).toBe(200);

@@ -22,7 +22,14 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 let database: TestDatabase;
 let app: App;
 
-async function get(path: string): Promise<{ status: number; body: any }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies of every shape; the assertions check them
+type Json = any;
+
+interface GridFeatureBody {
+  properties: { code: string; name: string; band: string };
+}
+
+async function get(path: string): Promise<{ status: number; body: Json }> {
   const response = await app.request(path);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
@@ -41,10 +48,21 @@ describe('GET /api/regions', () => {
   test('lists the whole tree ordered by code, with grid totals rolled up and no geometry', async () => {
     const { status, body } = await get('/api/regions');
     expect(status).toBe(200);
-    expect(body.map((region: { code: string }) => region.code)).toEqual([DISTRICT, TOWN_WEST, VILLAGE_WEST, VILLAGE_MIDDLE, TOWN_EAST, VILLAGE_EAST]);
+    expect(body.map((region: { code: string }) => region.code)).toEqual([
+      DISTRICT,
+      TOWN_WEST,
+      VILLAGE_WEST,
+      VILLAGE_MIDDLE,
+      TOWN_EAST,
+      VILLAGE_EAST,
+    ]);
     for (const region of body) {
       const totals = FIXTURE_TOTALS[region.code as keyof typeof FIXTURE_TOTALS];
-      expect(region, region.code).toMatchObject({ households: totals.households, population: totals.population, gridCount: totals.grids });
+      expect(region, region.code).toMatchObject({
+        households: totals.households,
+        population: totals.population,
+        gridCount: totals.grids,
+      });
       expect(region).not.toHaveProperty('boundary');
     }
   });
@@ -123,7 +141,12 @@ describe('GET /api/regions/{code}', () => {
 
   test('a village counts its current grids as children; the district has no parent', async () => {
     expect((await get(`/api/regions/${VILLAGE_EAST}`)).body).toMatchObject({ childLevel: 'grid', childrenCount: 3 });
-    expect((await get(`/api/regions/${DISTRICT}`)).body).toMatchObject({ parent: null, childLevel: 'town', childrenCount: 2, households: 2289 });
+    expect((await get(`/api/regions/${DISTRICT}`)).body).toMatchObject({
+      parent: null,
+      childLevel: 'town',
+      childrenCount: 2,
+      households: 2289,
+    });
   });
 
   test('?geometry=true adds the boundary as a GeoJSON MultiPolygon', async () => {
@@ -139,7 +162,10 @@ describe('GET /api/regions/{code}', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toContain('path parameter code: must be a 12-digit region code');
     const unknown = await get('/api/regions/500101001099');
-    expect(unknown).toEqual({ status: 404, body: { error: { code: 'region_not_found', message: 'no region with code 500101001099' } } });
+    expect(unknown).toEqual({
+      status: 404,
+      body: { error: { code: 'region_not_found', message: 'no region with code 500101001099' } },
+    });
     const badSwitch = await get(`/api/regions/${DISTRICT}?geometry=yes please`);
     expect(badSwitch.status).toBe(400);
     expect(badSwitch.body.error.message).toContain('query parameter geometry: must be true or false');
@@ -154,18 +180,39 @@ describe('GET /api/grids?bbox=', () => {
     expect(body.truncated).toBe(false);
     expect(body.bandRange).toEqual({ min: 300, max: 500 });
     expect(body.features.map((feature: { properties: object }) => feature.properties)).toEqual([
-      { code: '500101002001001', name: '太白岩村第1网格', villageCode: VILLAGE_EAST, households: 300, population: 900, band: 'within' },
-      { code: '500101002001002', name: '太白岩村第2网格', villageCode: VILLAGE_EAST, households: 500, population: 1400, band: 'within' },
+      {
+        code: '500101002001001',
+        name: '太白岩村第1网格',
+        villageCode: VILLAGE_EAST,
+        households: 300,
+        population: 900,
+        band: 'within',
+      },
+      {
+        code: '500101002001002',
+        name: '太白岩村第2网格',
+        villageCode: VILLAGE_EAST,
+        households: 500,
+        population: 1400,
+        band: 'within',
+      },
     ]);
     expect(body.features[0].geometry.type).toBe('MultiPolygon');
   });
 
   test('the whole district: every current grid once, none of the closed versions, bands below/within/above', async () => {
     const { body } = await get('/api/grids?bbox=107.9,30.5,108.7,31.1');
-    const bands = Object.fromEntries(body.features.map((feature: any) => [feature.properties.code, feature.properties.band]));
+    const bands = Object.fromEntries(
+      body.features.map((feature: GridFeatureBody) => [feature.properties.code, feature.properties.band]),
+    );
     expect(Object.keys(bands)).toEqual(FIXTURE_GRIDS.map((grid) => grid.code));
-    expect(bands).toMatchObject({ '500101001001001': 'below', '500101001002002': 'above', '500101002001003': 'below', '500101001002001': 'within' });
-    expect(body.features.find((feature: any) => feature.properties.name === '太白岩村旧网格')).toBeUndefined();
+    expect(bands).toMatchObject({
+      '500101001001001': 'below',
+      '500101001002002': 'above',
+      '500101002001003': 'below',
+      '500101001002001': 'within',
+    });
+    expect(body.features.find((feature: GridFeatureBody) => feature.properties.name === '太白岩村旧网格')).toBeUndefined();
   });
 
   test('limit cuts the list and says so', async () => {

@@ -15,20 +15,32 @@ const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function parseBoundingBox(text: string, maxSpanDegrees = MAX_BOUNDING_BOX_SPAN_DEGREES): BoundingBoxParse {
   const parts = text.split(',').map((part) => part.trim());
   if (parts.length !== 4) {
-    return { valid: false, reason: `bbox must be four numbers west,south,east,north; got ${parts.length} value${parts.length === 1 ? '' : 's'}` };
+    return {
+      valid: false,
+      reason: `bbox must be four numbers west,south,east,north; got ${parts.length} value${parts.length === 1 ? '' : 's'}`,
+    };
   }
   const names = ['west', 'south', 'east', 'north'] as const;
   const numbers: number[] = [];
   for (const [index, part] of parts.entries()) {
-    if (!NUMBER_PATTERN.test(part)) return { valid: false, reason: `bbox ${names[index]} is not a number: ${JSON.stringify(part)}` };
+    if (!NUMBER_PATTERN.test(part))
+      return { valid: false, reason: `bbox ${names[index]} is not a number: ${JSON.stringify(part)}` };
     numbers.push(Number(part));
   }
   const [west, south, east, north] = numbers as BoundingBox;
-  for (const [name, value] of [['west', west], ['east', east]] as const) {
-    if (value < -180 || value > 180) return { valid: false, reason: `bbox ${name} must be a longitude from -180 to 180, got ${value}` };
+  for (const [name, value] of [
+    ['west', west],
+    ['east', east],
+  ] as const) {
+    if (value < -180 || value > 180)
+      return { valid: false, reason: `bbox ${name} must be a longitude from -180 to 180, got ${value}` };
   }
-  for (const [name, value] of [['south', south], ['north', north]] as const) {
-    if (value < -90 || value > 90) return { valid: false, reason: `bbox ${name} must be a latitude from -90 to 90, got ${value}` };
+  for (const [name, value] of [
+    ['south', south],
+    ['north', north],
+  ] as const) {
+    if (value < -90 || value > 90)
+      return { valid: false, reason: `bbox ${name} must be a latitude from -90 to 90, got ${value}` };
   }
   if (west >= east) return { valid: false, reason: `bbox west (${west}) must be less than east (${east})` };
   if (south >= north) return { valid: false, reason: `bbox south (${south}) must be less than north (${north})` };

@@ -9,7 +9,9 @@ const ClientConfigSchema = z
     basemapStyleUrl: z
       .string()
       .nullable()
-      .openapi({ description: 'A MapLibre style the web map uses as its basemap (BASEMAP_STYLE_URL); null: the built-in basemap tiles' }),
+      .openapi({
+        description: 'A MapLibre style the web map uses as its basemap (BASEMAP_STYLE_URL); null: the built-in basemap tiles',
+      }),
     tiles: z.object({
       url: z.string().openapi({ example: '/tiles/{layer}/{z}/{x}/{y}.mvt' }),
       layers: z.array(z.string()),

@@ -13,7 +13,13 @@ const LimitSchema = z
   .transform(Number)
   .refine((value) => value >= 1 && value <= MAX_GRID_LIMIT, `must be a whole number from 1 to ${MAX_GRID_LIMIT}`)
   .optional()
-  .openapi({ type: 'integer', minimum: 1, maximum: MAX_GRID_LIMIT, default: DEFAULT_GRID_LIMIT, description: 'Most grids to return' });
+  .openapi({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_GRID_LIMIT,
+    default: DEFAULT_GRID_LIMIT,
+    description: 'Most grids to return',
+  });
 
 const listRoute = createRoute({
   method: 'get',
@@ -30,7 +36,10 @@ const listRoute = createRoute({
     }),
   },
   responses: {
-    200: { description: 'A FeatureCollection ordered by grid code', content: { 'application/json': { schema: GridCollectionSchema } } },
+    200: {
+      description: 'A FeatureCollection ordered by grid code',
+      content: { 'application/json': { schema: GridCollectionSchema } },
+    },
     400: errorResponses[400],
     503: errorResponses[503],
   },
@@ -43,7 +52,13 @@ const oneRoute = createRoute({
   summary: 'One current grid: its village and town, counts, household band and where it stands in it',
   request: {
     params: z.object({ code: GridCodeSchema.openapi({ param: { name: 'code', in: 'path' } }) }),
-    query: z.object({ geometry: QuerySwitchSchema.openapi({ type: 'string', enum: ['true', 'false'], description: 'Add the boundary as GeoJSON' }) }),
+    query: z.object({
+      geometry: QuerySwitchSchema.openapi({
+        type: 'string',
+        enum: ['true', 'false'],
+        description: 'Add the boundary as GeoJSON',
+      }),
+    }),
   },
   responses: {
     200: { description: 'The grid', content: { 'application/json': { schema: GridDetailSchema } } },

@@ -3,7 +3,9 @@ import { sql } from '@minqing/db';
 import { createRouter } from '../http/router.ts';
 import type { RouteDependencies } from './dependencies.ts';
 
-const DatabaseEngineSchema = z.enum(['embedded', 'postgres']).openapi({ description: "'embedded': PGlite in DATA_DIR; 'postgres': DATABASE_URL" });
+const DatabaseEngineSchema = z
+  .enum(['embedded', 'postgres'])
+  .openapi({ description: "'embedded': PGlite in DATA_DIR; 'postgres': DATABASE_URL" });
 
 const DemoSummarySchema = z
   .object({
@@ -46,7 +48,10 @@ const healthRoute = createRoute({
   summary: 'Whether the server is ready: migrations applied and the demo district in place',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: HealthySchema } } },
-    503: { description: 'Still preparing the database, or its preparation failed', content: { 'application/json': { schema: UnhealthySchema } } },
+    503: {
+      description: 'Still preparing the database, or its preparation failed',
+      content: { 'application/json': { schema: UnhealthySchema } },
+    },
   },
 });
 
@@ -55,12 +60,18 @@ export function healthRoutes({ db, state }: RouteDependencies) {
     c.header('Cache-Control', 'no-store');
     const { status, detail, ready } = state.current;
     if (status !== 'ready' || !ready) {
-      return c.json({ status: status === 'failed' ? ('failed' as const) : ('starting' as const), database: db.engine, message: detail }, 503);
+      return c.json(
+        { status: status === 'failed' ? ('failed' as const) : ('starting' as const), database: db.engine, message: detail },
+        503,
+      );
     }
     try {
       await db.query(sql`select 1`);
     } catch (error) {
-      return c.json({ status: 'failed' as const, database: db.engine, message: `the database does not answer: ${(error as Error).message}` }, 503);
+      return c.json(
+        { status: 'failed' as const, database: db.engine, message: `the database does not answer: ${(error as Error).message}` },
+        503,
+      );
     }
     const demo = ready.demo && ready.demo.status !== 'skipped' ? ready.demo.summary : null;
     return c.json({ status: 'ok' as const, database: db.engine, migrations: ready.migrations, demo }, 200);

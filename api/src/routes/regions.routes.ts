@@ -36,7 +36,13 @@ const oneRoute = createRoute({
   summary: 'One region with its counts, bounding box, centroid and children count; its boundary with ?geometry=true',
   request: {
     params: z.object({ code: RegionCodeSchema.openapi({ param: { name: 'code', in: 'path' } }) }),
-    query: z.object({ geometry: QuerySwitchSchema.openapi({ type: 'string', enum: ['true', 'false'], description: 'Add the boundary as GeoJSON' }) }),
+    query: z.object({
+      geometry: QuerySwitchSchema.openapi({
+        type: 'string',
+        enum: ['true', 'false'],
+        description: 'Add the boundary as GeoJSON',
+      }),
+    }),
   },
   responses: {
     200: { description: 'The region', content: { 'application/json': { schema: RegionDetailSchema } } },

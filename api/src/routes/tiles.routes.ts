@@ -45,9 +45,22 @@ export function tileRoutes({ tiles }: RouteDependencies) {
     request: {
       params: z.object({
         layer: z.enum(SERVED_TILE_LAYERS as [string, ...string[]]).openapi({ param: { name: 'layer', in: 'path' } }),
-        z: z.number().int().min(0).max(MAX_TILE_ZOOM).openapi({ param: { name: 'z', in: 'path' } }),
-        x: z.number().int().min(0).openapi({ param: { name: 'x', in: 'path' } }),
-        y: z.number().int().min(0).openapi({ param: { name: 'y', in: 'path' } }),
+        z: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_TILE_ZOOM)
+          .openapi({ param: { name: 'z', in: 'path' } }),
+        x: z
+          .number()
+          .int()
+          .min(0)
+          .openapi({ param: { name: 'x', in: 'path' } }),
+        y: z
+          .number()
+          .int()
+          .min(0)
+          .openapi({ param: { name: 'y', in: 'path' } }),
       }),
     },
     responses: {

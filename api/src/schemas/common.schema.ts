@@ -13,7 +13,10 @@ export const ErrorSchema = z
 export const BoundingBoxSchema = z
   .array(z.number())
   .length(4)
-  .openapi('BoundingBox', { description: '[west, south, east, north] in WGS-84 degrees', example: [108.35, 30.78, 108.42, 30.83] });
+  .openapi('BoundingBox', {
+    description: '[west, south, east, north] in WGS-84 degrees',
+    example: [108.35, 30.78, 108.42, 30.83],
+  });
 
 export const PositionSchema = z
   .array(z.number())
@@ -52,7 +55,13 @@ export const QuerySwitchSchema = z
   .transform((value) => value === 'true' || value === '1');
 
 export const errorResponses = {
-  400: { description: 'Malformed request: the message names the parameter and the problem', content: { 'application/json': { schema: ErrorSchema } } },
+  400: {
+    description: 'Malformed request: the message names the parameter and the problem',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
-  503: { description: 'The database is still being prepared, or its preparation failed', content: { 'application/json': { schema: ErrorSchema } } },
+  503: {
+    description: 'The database is still being prepared, or its preparation failed',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 } as const;

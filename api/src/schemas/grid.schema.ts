@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { BandPositionSchema, BoundingBoxSchema, GeometrySourceSchema, MultiPolygonSchema, PositionSchema } from './common.schema.ts';
+import {
+  BandPositionSchema,
+  BoundingBoxSchema,
+  GeometrySourceSchema,
+  MultiPolygonSchema,
+  PositionSchema,
+} from './common.schema.ts';
 
 export const GridFeatureSchema = z
   .object({

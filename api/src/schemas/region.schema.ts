@@ -25,7 +25,9 @@ export const RegionDetailSchema = RegionSummarySchema.extend({
   parent: z.object({ code: z.string(), name: z.string() }).nullable(),
   centroid: PositionSchema,
   areaKm2: z.number(),
-  childLevel: z.enum(['town', 'village', 'grid']).openapi({ description: 'What the children are: towns of a district, villages of a town, grids of a village' }),
+  childLevel: z
+    .enum(['town', 'village', 'grid'])
+    .openapi({ description: 'What the children are: towns of a district, villages of a town, grids of a village' }),
   childrenCount: z.number().int(),
   boundary: MultiPolygonSchema.optional().openapi({ description: 'Only with ?geometry=true' }),
 }).openapi('RegionDetail');

@@ -52,7 +52,11 @@ export class TileService {
   async tile(layerName: string, coordinate: TileCoordinate): Promise<TileResult> {
     const layer = findLayer(layerName);
     const problem = tileCoordinateProblem(coordinate);
-    if (problem) throw new InvalidInputError(`tile ${coordinate.z}/${coordinate.x}/${coordinate.y} is out of range: ${problem}`, 'tile_out_of_range');
+    if (problem)
+      throw new InvalidInputError(
+        `tile ${coordinate.z}/${coordinate.x}/${coordinate.y} is out of range: ${problem}`,
+        'tile_out_of_range',
+      );
 
     const snapshot = await this.versions.current();
     const key = cacheKey(layer, coordinate, snapshot);
@@ -93,7 +97,10 @@ function findLayer(name: string): TileLayerDefinition {
   const layer = TILE_LAYER_DEFINITIONS[name as TileLayer];
   if (layer) return layer;
   if ((TILE_LAYERS as readonly string[]).includes(name)) {
-    throw new NotFoundError(`tile layer '${name}' is not served yet; layers served: ${SERVED_TILE_LAYERS.join(', ')}`, 'tile_layer_not_served');
+    throw new NotFoundError(
+      `tile layer '${name}' is not served yet; layers served: ${SERVED_TILE_LAYERS.join(', ')}`,
+      'tile_layer_not_served',
+    );
   }
   throw new NotFoundError(`unknown tile layer '${name}'; layers served: ${SERVED_TILE_LAYERS.join(', ')}`, 'unknown_tile_layer');
 }

@@ -24,6 +24,28 @@ describe('ring winding (MVT 2.1 §4.3.4.4)', () => {
     }
   });
 
+  test('drops points in a straight line and spikes along a clipping edge', () => {
+    const ring = orientRing(
+      [
+        [0, 0],
+        [5, 0],
+        [10, 0],
+        [10, 10],
+        [10, 14],
+        [10, 12],
+        [0, 10],
+        [0, 0],
+      ],
+      true,
+    );
+    // Up the right edge to 14 and back down to 12 is the edge up to 12.
+    expect(ring).toHaveLength(4);
+    expect(ring).toContainEqual({ x: 10, y: 12 });
+    expect(ring).not.toContainEqual({ x: 10, y: 14 });
+    expect(ring).not.toContainEqual({ x: 10, y: 10 });
+    expect(ring).not.toContainEqual({ x: 5, y: 0 });
+  });
+
   test('drops the closing point (a ClosePath command closes the ring)', () => {
     expect(orientRing(clockwise, true)).toHaveLength(4);
   });

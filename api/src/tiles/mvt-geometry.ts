@@ -4,9 +4,10 @@
  *
  * - an exterior ring has a positive area by the surveyor's formula in tile
  *   coordinates (clockwise on screen), an interior ring (hole) a negative one;
- * - repeated points are removed, and rings that collapsed when snapped to the
- *   integer grid (fewer than three distinct points, or no area) are dropped —
- *   with a dropped exterior ring go its holes;
+ * - repeated points are removed, and so are points in a straight line with
+ *   their neighbours — spikes along a clipping edge among them; rings that
+ *   collapsed when snapped to the integer grid (fewer than three points left,
+ *   or no area) are dropped — with a dropped exterior ring go its holes;
  * - lines need two distinct points.
  *
  * A feature has one geometry type: from a mixed collection the polygons are
@@ -69,9 +70,36 @@ function withoutRepeats(positions: readonly Position[], isRing: boolean): TilePo
   return points;
 }
 
+/** Zero when a, b and c lie on one line (b may turn back: a spike). */
+function cross(a: TilePoint, b: TilePoint, c: TilePoint): number {
+  return (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+}
+
+/** Drops every point in a straight line with its neighbours, around the closed ring. */
+function withoutStraightPoints(ring: readonly TilePoint[]): TilePoint[] {
+  const kept: TilePoint[] = [];
+  for (const point of ring) {
+    kept.push(point);
+    while (kept.length >= 3 && cross(kept.at(-3)!, kept.at(-2)!, kept.at(-1)!) === 0) kept.splice(-2, 1);
+  }
+  // Where the ring closes: the last point against the first, the first against the second.
+  let changed = true;
+  while (changed && kept.length >= 3) {
+    changed = false;
+    if (cross(kept.at(-2)!, kept.at(-1)!, kept[0]!) === 0) {
+      kept.pop();
+      changed = true;
+    } else if (cross(kept.at(-1)!, kept[0]!, kept[1]!) === 0) {
+      kept.shift();
+      changed = true;
+    }
+  }
+  return kept;
+}
+
 /** A ring with its winding set: exterior positive, hole negative; null when it collapsed. */
 export function orientRing(positions: readonly Position[], exterior: boolean): TilePoint[] | null {
-  const ring = withoutRepeats(positions, true);
+  const ring = withoutStraightPoints(withoutRepeats(positions, true));
   if (ring.length < 3) return null;
   const area = doubledSignedArea(ring);
   if (area === 0) return null;

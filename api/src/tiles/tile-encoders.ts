@@ -110,7 +110,9 @@ export const javascriptTileEncoder: TileEncoder = {
   name: 'javascript',
   async encode(db, layer, frame, context) {
     const layers: Record<string, VectorTileLayerLike> = {};
-    const results = await Promise.all(layer.sourceLayers.map((source) => db.query<QuantisedRow>(quantisedRows(source, frame, context))));
+    const results = await Promise.all(
+      layer.sourceLayers.map((source) => db.query<QuantisedRow>(quantisedRows(source, frame, context))),
+    );
     layer.sourceLayers.forEach((source, index) => {
       const features: VectorTileFeatureLike[] = [];
       for (const row of results[index] ?? []) {
@@ -150,7 +152,9 @@ export const TILE_ENCODERS: Record<TileEncoderName, TileEncoder> = {
  */
 export async function canEncodeWithPostgis(db: Queryable): Promise<boolean> {
   try {
-    await db.query(sql`select ST_AsMVT(tile, 'probe') from (select ST_AsMVTGeom(ST_Point(1, 1, 3857), ST_MakeEnvelope(0, 0, 4096, 4096, 3857)::box2d) as geom) as tile`);
+    await db.query(
+      sql`select ST_AsMVT(tile, 'probe') from (select ST_AsMVTGeom(ST_Point(1, 1, 3857), ST_MakeEnvelope(0, 0, 4096, 4096, 3857)::box2d) as geom) as tile`,
+    );
     return true;
   } catch {
     return false;
