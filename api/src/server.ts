@@ -1,15 +1,17 @@
 /**
- * The server: reads the settings, opens the database, answers on PORT at once
- * (health says 503 "starting"), then prepares the database in the background —
+ * The server: reads the settings, answers on PORT at once (health says 503
+ * "starting"), opens the database, then prepares it in the background —
  * migrations, the demo district on an empty database, the job queue — and
  * marks itself ready. A failed preparation is logged and shown by health
- * (503 "failed"); the process keeps answering. SIGINT/SIGTERM stop it
+ * (503 "failed"), and so is a database that cannot be opened; the process
+ * keeps answering. SIGINT/SIGTERM stop it
  * gracefully: no new connections, the job queue stopped, the database closed.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { openDatabase, prepareDatabase, startJobQueue, type Database, type PgBoss } from '@minqing/db';
+import { openDatabase, prepareDatabase, startJobQueue, type Database, type Engine, type PgBoss } from '@minqing/db';
 import { createApp } from './app.ts';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { openingApp } from './http/opening-app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Readiness } from './readiness.ts';
 
@@ -56,23 +58,14 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'starting');
-
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    // JIT and its planning cost add ~250 ms to small tile queries and rarely pay here (ENVIRONMENT.md).
-    connectionSettings: { jit: 'off' },
-  }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'cannot open the database');
-    console.error(`Minqing cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-
+  const engine: Engine = config.databaseUrl ? 'postgres' : 'embedded';
   const readiness = new Readiness();
-  const app = createApp({ db, logger, state: readiness, config });
 
-  const server: ServerType = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    logger.info({ port: info.port, database: db.engine }, 'listening; preparing the database');
+  // Answer at once; the real app takes over when the database is open.
+  readiness.progress('opening the database');
+  let handle: (request: Request) => Response | Promise<Response> = openingApp(engine, readiness).fetch;
+  const server: ServerType = serve({ fetch: (request) => handle(request), port: config.port }, (info) => {
+    logger.info({ port: info.port, database: engine }, 'listening; opening the database');
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
     logger.fatal({ err: error }, 'cannot listen');
@@ -82,13 +75,30 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  let db: Database | null = null;
   let boss: PgBoss | null = null;
   let stopping = false;
-  void prepare(db, config, readiness, logger).then((started) => {
-    boss = started;
-    if (stopping) return;
-    if (readiness.isReady) console.log(`Minqing: http://localhost:${config.port}`);
-  });
+  void openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    // JIT and its planning cost add ~250 ms to small tile queries and rarely pay here (ENVIRONMENT.md).
+    connectionSettings: { jit: 'off' },
+  }).then(
+    async (opened) => {
+      db = opened;
+      if (stopping) return;
+      const app = createApp({ db: opened, logger, state: readiness, config });
+      handle = (request) => app.fetch(request);
+      boss = await prepare(opened, config, readiness, logger);
+      if (!stopping && readiness.isReady) console.log(`Minqing: http://localhost:${config.port}`);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error }, 'cannot open the database');
+      console.error(`Minqing cannot open the database: ${reason}`);
+      readiness.markFailed(`cannot open the database: ${reason}`);
+    },
+  );
 
   const stop = async (signal: string) => {
     if (stopping) {
@@ -103,7 +113,7 @@ async function main(): Promise<void> {
     await boss
       ?.stop({ graceful: true, wait: true, timeout: 10_000 })
       .catch((error: unknown) => logger.warn({ err: error }, 'job queue did not stop cleanly'));
-    await db.close().catch((error: unknown) => logger.warn({ err: error }, 'database did not close cleanly'));
+    await db?.close().catch((error: unknown) => logger.warn({ err: error }, 'database did not close cleanly'));
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     logger.info('stopped');
     process.exit(0);
