@@ -25,5 +25,5 @@ export const PALETTE = {
   village: { line: '#8d8799', label: '#4d4a57' },
   grid: { line: '#6f7f6a', label: '#39463a' },
   band: { within: '#45a04f', below: '#e9a23b', above: '#d8483d', unknown: '#9e9e9e' },
-  selected: { line: '#1259c3', fill: '#2f7de1' },
+  selected: { line: '#0b3fa8', casing: '#ffffff', fill: '#2f7de1' },
 } as const;

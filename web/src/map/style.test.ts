@@ -46,17 +46,19 @@ describe('the district map style', () => {
     }
   });
 
-  it('stacks the map in reading order: land, water, grid tints, roads, boundaries, highlight, labels', () => {
+  it('stacks the map in reading order: land, grid tints, water, roads, boundaries, highlight, labels', () => {
     expect(order[0]).toBe('background');
     expect(above('base-settlement-area', 'district-land')).toBe(true);
-    expect(above('base-river', 'base-settlement-area')).toBe(true);
-    expect(above('base-road', 'grid-fill')).toBe(true);
+    expect(above('grid-fill', 'base-settlement-area')).toBe(true);
+    expect(above('base-river', 'grid-fill')).toBe(true);
+    expect(above('base-road', 'base-river')).toBe(true);
     expect(above('village-boundary', 'grid-boundary')).toBe(true);
     expect(above('town-boundary', 'village-boundary')).toBe(true);
     expect(above('district-boundary', 'town-boundary')).toBe(true);
     expect(above('grid-selected-boundary', 'district-boundary')).toBe(true);
     expect(above('town-label', 'village-label')).toBe(true);
-    expect(above('village-label', 'base-settlement-label-major')).toBe(true);
+    expect(above('village-label', 'base-settlement-label-minor')).toBe(true);
+    expect(above('base-settlement-label-major', 'village-label')).toBe(true);
   });
 });
 

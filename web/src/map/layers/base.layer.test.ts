@@ -20,6 +20,8 @@ describe('basemap layers', () => {
   it('draws trunk roads from the district view and local roads only closer in', () => {
     expect(passesFilter(roadLayer, road('expressway'), 8)).toBe(true);
     expect(passesFilter(roadLayer, road('national'), 8)).toBe(true);
+    expect(passesFilter(roadLayer, road('provincial'), 8)).toBe(false);
+    expect(passesFilter(roadLayer, road('provincial'), 9)).toBe(true);
     expect(passesFilter(roadLayer, road('county'), 9)).toBe(false);
     expect(passesFilter(roadLayer, road('county'), 10.5)).toBe(true);
     expect(passesFilter(roadLayer, road('urban'), 11)).toBe(false);
@@ -35,7 +37,9 @@ describe('basemap layers', () => {
     expect(width('provincial')).toBeGreaterThan(width('county'));
   });
 
-  it('outlines every road with a casing wider than the road', () => {
+  it('outlines every road with a casing wider than the road once zoomed past the district view', () => {
+    expect(visibleAtZoom(casing, 9)).toBe(false);
+    expect(visibleAtZoom(casing, 10)).toBe(true);
     for (const kind of ['expressway', 'national', 'provincial', 'county', 'urban']) {
       const inner = evaluateProperty(roadLayer, 'paint', 'line-width', road(kind), 14) as number;
       const outer = evaluateProperty(casing, 'paint', 'line-width', road(kind), 14) as number;
@@ -49,12 +53,15 @@ describe('basemap layers', () => {
     expect(hex(evaluateProperty(river, 'paint', 'fill-color', { geometry: 'Polygon', properties: {} }, 10))).toBe(PALETTE.water);
   });
 
-  it('names the city and towns from the district view, villages and hamlets only close up', () => {
+  it('names the city from the district view, town seats once town labels give way, hamlets only close up', () => {
     const major = layerById(layers, BASE_LAYER_IDS.settlementLabelMajor);
     const minor = layerById(layers, BASE_LAYER_IDS.settlementLabelMinor);
     expect(passesFilter(major, settlement('city'), 10) && visibleAtZoom(major, 10)).toBe(true);
-    expect(passesFilter(major, settlement('hamlet'), 10)).toBe(false);
+    expect(passesFilter(major, settlement('town'), 10)).toBe(false);
+    expect(passesFilter(major, settlement('town'), 12)).toBe(true);
+    expect(passesFilter(major, settlement('hamlet'), 12)).toBe(false);
     expect(passesFilter(minor, settlement('hamlet'), 14) && visibleAtZoom(minor, 14)).toBe(true);
+    expect(passesFilter(minor, settlement('village'), 14)).toBe(false);
     expect(visibleAtZoom(minor, 11)).toBe(false);
     expect(evaluateProperty(major, 'layout', 'text-size', settlement('city'), 10)).toBeGreaterThan(
       evaluateProperty(major, 'layout', 'text-size', settlement('town'), 10) as number,

@@ -37,8 +37,13 @@ export const BASE_LAYER_IDS = {
   settlementLabelMinor: 'base-settlement-label-minor',
 } as const;
 
+/** Town seats are named from this zoom, when the town labels of the district view stop. */
+export const TOWN_SEAT_LABEL_MIN_ZOOM = 11.5;
+
 /** The zoom from which each road class is drawn: trunk roads from the district view, local roads later. */
-export const ROAD_MIN_ZOOM: Record<RoadKind, number> = { expressway: 0, national: 0, provincial: 8, county: 10, urban: 11.5 };
+export const ROAD_MIN_ZOOM: Record<RoadKind, number> = { expressway: 0, national: 0, provincial: 9, county: 10, urban: 11.5 };
+/** Below this zoom roads are single lines; the casing would only thicken them. */
+export const ROAD_CASING_MIN_ZOOM = 10;
 
 export function baseSource(origin: string): VectorSourceSpecification {
   return { type: 'vector', tiles: [tileUrl(origin, 'base')], minzoom: 0, maxzoom: 14 };
@@ -140,6 +145,7 @@ export function baseLayers(): LayerSpecification[] {
       id: BASE_LAYER_IDS.roadCasing,
       type: 'line',
       ...road,
+      minzoom: ROAD_CASING_MIN_ZOOM,
       filter: roadVisibleFilter(),
       layout: { 'line-join': 'round', 'line-cap': 'round', 'line-sort-key': roadSortKey },
       paint: { 'line-color': roadCasing, 'line-width': roadWidthExpression(1.6) },
@@ -167,7 +173,8 @@ export function baseLayers(): LayerSpecification[] {
       },
       paint: { 'text-color': '#6b5a45', 'text-halo-color': PALETTE.labelHalo, 'text-halo-width': 1.4 },
     }),
-    inTier('label-basemap', {
+    // Town seats and the city rank with the town names: placed before village names when labels collide.
+    inTier('label-town', {
       id: BASE_LAYER_IDS.settlementPoint,
       type: 'circle',
       ...settlement,
@@ -180,12 +187,17 @@ export function baseLayers(): LayerSpecification[] {
         'circle-stroke-width': 1.4,
       },
     }),
-    inTier('label-basemap', {
+    inTier('label-town', {
       id: BASE_LAYER_IDS.settlementLabelMajor,
       type: 'symbol',
       ...settlement,
       minzoom: 9,
-      filter: ['match', ['get', 'kind'], ['city', 'town'], true, false],
+      // The city from the district view; town seats once the town names (drawn from the regions) give way.
+      filter: [
+        'any',
+        ['==', ['get', 'kind'], 'city'],
+        ['all', ['==', ['get', 'kind'], 'town'], ['>=', ['zoom'], TOWN_SEAT_LABEL_MIN_ZOOM]],
+      ],
       layout: {
         'text-field': ['get', 'name'],
         'text-font': [
@@ -195,19 +207,24 @@ export function baseLayers(): LayerSpecification[] {
           ['literal', BOLD_FONT],
           ['literal', REGULAR_FONT],
         ] as ExpressionSpecification,
-        'text-size': ['match', ['get', 'kind'], 'city', 15, 12],
+        'text-size': ['match', ['get', 'kind'], 'city', 15, 13],
         'text-anchor': 'top',
         'text-offset': [0, 0.5],
         'text-padding': 4,
       },
-      paint: { 'text-color': PALETTE.settlementLabel, 'text-halo-color': PALETTE.labelHalo, 'text-halo-width': 1.5 },
+      paint: {
+        'text-color': ['match', ['get', 'kind'], 'town', PALETTE.town.label, PALETTE.settlementLabel],
+        'text-halo-color': PALETTE.labelHalo,
+        'text-halo-width': 1.5,
+      },
     }),
     inTier('label-basemap', {
       id: BASE_LAYER_IDS.settlementLabelMinor,
       type: 'symbol',
       ...settlement,
       minzoom: 13,
-      filter: ['match', ['get', 'kind'], ['village', 'hamlet'], true, false],
+      // Village seats are not named: the village's own label (from the regions) already is.
+      filter: ['==', ['get', 'kind'], 'hamlet'],
       layout: {
         'text-field': ['get', 'name'],
         'text-font': REGULAR_FONT,

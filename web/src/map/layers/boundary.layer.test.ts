@@ -27,8 +27,8 @@ describe('administrative boundaries', () => {
   it('shows district and town boundaries from the start, villages from about zoom 10, grids from 11', () => {
     expect(visibleAtZoom(district, 7)).toBe(true);
     expect(visibleAtZoom(town, 7)).toBe(true);
-    expect(visibleAtZoom(village, 9)).toBe(false);
-    expect(visibleAtZoom(village, 10)).toBe(true);
+    expect(visibleAtZoom(village, 9.5)).toBe(false);
+    expect(visibleAtZoom(village, 10.5)).toBe(true);
     expect(visibleAtZoom(grid, 10)).toBe(false);
     expect(visibleAtZoom(grid, 11)).toBe(true);
   });
@@ -39,7 +39,7 @@ describe('administrative boundaries', () => {
     expect(visibleAtZoom(townLabel, 9.5)).toBe(true);
     expect(visibleAtZoom(villageLabel, 9.5)).toBe(false);
     expect(visibleAtZoom(villageLabel, 12)).toBe(true);
-    expect(visibleAtZoom(townLabel, 14)).toBe(false);
+    expect(visibleAtZoom(townLabel, 12)).toBe(false);
     expect(String(evaluateProperty(townLabel, 'layout', 'text-field', label, 10))).toBe('高笋塘街道');
   });
 });

@@ -39,7 +39,7 @@ describe('grid layers', () => {
 
   it('highlights the selected grid and no other', () => {
     const layers = gridLayers({ selectedCode: '500101001001002' });
-    for (const id of [GRID_LAYER_IDS.selectedFill, GRID_LAYER_IDS.selectedLine]) {
+    for (const id of [GRID_LAYER_IDS.selectedFill, GRID_LAYER_IDS.selectedCasing, GRID_LAYER_IDS.selectedLine]) {
       const layer = layerById(layers, id);
       expect(passesFilter(layer, grid({ code: '500101001001002' }), 13)).toBe(true);
       expect(passesFilter(layer, grid({ code: '500101001001003' }), 13)).toBe(false);
@@ -60,8 +60,9 @@ describe('grid layers', () => {
     expect(visibleAtZoom(layerById(layers, GRID_LAYER_IDS.label), 15)).toBe(true);
   });
 
-  it('labels a grid with its household count in the chosen language', () => {
+  it('labels a grid once, at its label point, with its household count in the chosen language', () => {
     const chinese = layerById(gridLayers(), GRID_LAYER_IDS.label);
+    expect(chinese.type === 'symbol' && chinese['source-layer']).toBe('grid_label');
     const english = layerById(gridLayers({ householdUnit: ' households' }), GRID_LAYER_IDS.label);
     expect(String(evaluateProperty(chinese, 'layout', 'text-field', grid({ households: 412 }), 15))).toBe('412户');
     expect(String(evaluateProperty(english, 'layout', 'text-field', grid({ households: 412 }), 15))).toBe('412 households');

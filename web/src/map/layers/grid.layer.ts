@@ -15,20 +15,25 @@ import {
 /**
  * Grids (网格), tinted by household band: inside the band green, below amber,
  * above red. Tile properties: code, name, households, band ('below' | 'within' |
- * 'above'), flag. The fill shows from the district view as a band overview; the
+ * 'above'). The fill shows at every zoom as a band overview of the district; the
  * thin outlines and household counts come in as the map zooms to grid scale.
+ * Household counts are drawn from the 'grid_label' source layer, one point per
+ * grid (a polygon clipped into several tiles would otherwise be labelled once
+ * per tile).
  */
 export const GRID_SOURCE_ID = 'grid';
 export const GRID_SOURCE_LAYER = 'grid';
+export const GRID_LABEL_SOURCE_LAYER = 'grid_label';
 export const GRID_LAYER_IDS = {
   fill: 'grid-fill',
   line: 'grid-boundary',
   selectedFill: 'grid-selected-fill',
+  selectedCasing: 'grid-selected-casing',
   selectedLine: 'grid-selected-boundary',
   label: 'grid-label',
 } as const;
 
-export const GRID_SOURCE_MIN_ZOOM = 9;
+export const GRID_SOURCE_MIN_ZOOM = 7;
 export const GRID_BOUNDARY_MIN_ZOOM = 11;
 export const GRID_LABEL_MIN_ZOOM = 14;
 
@@ -94,8 +99,10 @@ export function gridLayers(options: GridLayerOptions = {}): LayerSpecification[]
           'interpolate',
           ['linear'],
           ['zoom'],
-          9,
-          ['case', ['boolean', ['feature-state', 'hover'], false], 0.42, 0.26],
+          7,
+          ['case', ['boolean', ['feature-state', 'hover'], false], 0.4, 0.2],
+          10,
+          ['case', ['boolean', ['feature-state', 'hover'], false], 0.42, 0.24],
           12,
           ['case', ['boolean', ['feature-state', 'hover'], false], 0.5, 0.3],
           15,
@@ -121,7 +128,20 @@ export function gridLayers(options: GridLayerOptions = {}): LayerSpecification[]
       type: 'fill',
       ...common,
       filter: selected,
-      paint: { 'fill-color': PALETTE.selected.fill, 'fill-opacity': 0.22 },
+      paint: { 'fill-color': PALETTE.selected.fill, 'fill-opacity': 0.14 },
+    }),
+    // A white casing under the outline keeps the selection readable over water, roads and any tint.
+    inTier('highlight', {
+      id: GRID_LAYER_IDS.selectedCasing,
+      type: 'line',
+      ...common,
+      filter: selected,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': PALETTE.selected.casing,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 7, 4, 14, 6.5],
+        'line-opacity': 0.9,
+      },
     }),
     inTier('highlight', {
       id: GRID_LAYER_IDS.selectedLine,
@@ -131,13 +151,14 @@ export function gridLayers(options: GridLayerOptions = {}): LayerSpecification[]
       layout: { 'line-join': 'round' },
       paint: {
         'line-color': PALETTE.selected.line,
-        'line-width': ['interpolate', ['linear'], ['zoom'], 9, 2, 14, 3.5],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 7, 2, 14, 3],
       },
     }),
     inTier('label-grid', {
       id: GRID_LAYER_IDS.label,
       type: 'symbol',
-      ...common,
+      source: GRID_SOURCE_ID,
+      'source-layer': GRID_LABEL_SOURCE_LAYER,
       minzoom: GRID_LABEL_MIN_ZOOM,
       layout: {
         'text-field': gridLabelText(options.householdUnit),
@@ -164,7 +185,7 @@ export function addGridLayers(map: MapSurface, origin: string, options: GridLaye
 
 /** Highlights one grid (or none) on the map. */
 export function setSelectedGrid(map: MapSurface, code: string | null): void {
-  for (const id of [GRID_LAYER_IDS.selectedFill, GRID_LAYER_IDS.selectedLine]) {
+  for (const id of [GRID_LAYER_IDS.selectedFill, GRID_LAYER_IDS.selectedCasing, GRID_LAYER_IDS.selectedLine]) {
     if (map.getLayer(id)) map.setFilter(id, selectedGridFilter(code));
   }
 }

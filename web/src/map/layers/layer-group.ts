@@ -7,8 +7,8 @@ import type { LayerSpecification, Map as MaplibreMap, SourceSpecification } from
 export const DRAW_ORDER = [
   'land',
   'land-use',
-  'water',
   'fill',
+  'water',
   'road',
   'grid-boundary',
   'village-boundary',

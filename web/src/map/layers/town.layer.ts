@@ -19,8 +19,8 @@ export const TOWN_SOURCE_LAYER = 'town';
 export const TOWN_LABEL_SOURCE_ID = 'town-label';
 export const TOWN_LAYER_IDS = { line: 'town-boundary', label: 'town-label' } as const;
 
-/** Town names show from the district view until villages take over. */
-export const TOWN_LABEL_ZOOMS = { min: 8.5, max: 13 } as const;
+/** Town names show from the district view until village names and town seats take over. */
+export const TOWN_LABEL_ZOOMS = { min: 8, max: 11.5 } as const;
 
 export function townSource(origin: string): VectorSourceSpecification {
   return { type: 'vector', tiles: [tileUrl(origin, 'town')], minzoom: 0, maxzoom: 14 };
@@ -56,7 +56,7 @@ export function townLayers(): LayerSpecification[] {
       layout: {
         'text-field': ['get', 'name'],
         'text-font': BOLD_FONT,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 8.5, 11, 10, 13, 12, 16],
+        'text-size': ['interpolate', ['linear'], ['zoom'], 8, 10.5, 10, 13, 11.5, 15],
         'text-max-width': 8,
         'text-padding': 4,
       },

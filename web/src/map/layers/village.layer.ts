@@ -19,7 +19,7 @@ export const VILLAGE_SOURCE_LAYER = 'village';
 export const VILLAGE_LABEL_SOURCE_ID = 'village-label';
 export const VILLAGE_LAYER_IDS = { line: 'village-boundary', label: 'village-label' } as const;
 
-export const VILLAGE_BOUNDARY_MIN_ZOOM = 9.5;
+export const VILLAGE_BOUNDARY_MIN_ZOOM = 10;
 export const VILLAGE_LABEL_MIN_ZOOM = 11.5;
 
 export function villageSource(origin: string): VectorSourceSpecification {
@@ -43,9 +43,9 @@ export function villageLayers(): LayerSpecification[] {
       layout: { 'line-join': 'round' },
       paint: {
         'line-color': PALETTE.village.line,
-        'line-width': ['interpolate', ['linear'], ['zoom'], 9.5, 0.5, 13, 1, 16, 1.6],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 13, 1, 16, 1.6],
         'line-dasharray': [2, 1.5],
-        'line-opacity': ['interpolate', ['linear'], ['zoom'], 9.5, 0, 10.5, 0.9],
+        'line-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0, 11, 0.9],
       },
     }),
     inTier('label-village', {
