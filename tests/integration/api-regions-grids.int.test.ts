@@ -231,6 +231,7 @@ describe('GET /api/grids?bbox=', () => {
 
   test.each([
     ['/api/grids', 'query parameter bbox: is required'],
+    ['/api/grids?bbox=108.3,30.7,108.4,30.8&bbox=108.3,30.7,108.4,30.8', 'query parameter bbox: must be given once'],
     ['/api/grids?bbox=108.3,30.7,108.4', 'bbox must be four numbers west,south,east,north; got 3 values'],
     ['/api/grids?bbox=108.3,north,108.4,30.8', 'bbox south is not a number: "north"'],
     ['/api/grids?bbox=108.4,30.7,108.3,30.8', 'bbox west (108.4) must be less than east (108.3)'],

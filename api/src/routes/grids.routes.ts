@@ -28,10 +28,17 @@ const listRoute = createRoute({
   summary: 'Current grids touching a bounding box, as GeoJSON (for editing and export; the map uses the vector tiles)',
   request: {
     query: z.object({
-      bbox: z.string({ message: 'is required: west,south,east,north in degrees' }).openapi({
-        description: `west,south,east,north in WGS-84 degrees, at most ${MAX_BOUNDING_BOX_SPAN_DEGREES}° each way`,
-        example: '108.35,30.78,108.42,30.83',
-      }),
+      bbox: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? 'is required: west,south,east,north in degrees'
+              : 'must be given once: west,south,east,north in degrees',
+        })
+        .openapi({
+          description: `west,south,east,north in WGS-84 degrees, at most ${MAX_BOUNDING_BOX_SPAN_DEGREES}° each way`,
+          example: '108.35,30.78,108.42,30.83',
+        }),
       limit: LimitSchema,
     }),
   },
