@@ -33,8 +33,8 @@ type Labels = FeatureCollection<Point, RegionLabelProperties>;
 export interface UseMapOptions {
   /** What to draw; the map is created once this is known (null while the settings load). */
   style: Ref<MapStyleSource | null>;
-  /** Where to look: the map fits these bounds whenever they change. */
-  bounds: Ref<[number, number, number, number] | null>;
+  /** Where to look first: the map fits these bounds once, as soon as they and the map exist. */
+  initialBounds: Ref<[number, number, number, number] | null>;
   selectedGridCode: Ref<string | null>;
   townLabels: Ref<Labels>;
   villageLabels: Ref<Labels>;
@@ -56,12 +56,13 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
   const loaded = ref(false);
   const gridsRendered = ref(false);
   let hoveredCode: string | null = null;
+  let initialViewSet = false;
 
   function fit(bounds: [number, number, number, number], animate: boolean) {
     const current = map.value;
     if (!current) return;
     const padding = options.padding?.value ?? { top: 32, right: 32, bottom: 32, left: 32 };
-    current.fitBounds(bounds as LngLatBoundsLike, { padding, animate, maxZoom: 16 });
+    current.fitBounds(bounds as LngLatBoundsLike, { padding, animate, maxZoom: 15.5 });
   }
 
   function setHovered(code: string | null) {
@@ -105,7 +106,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
     created.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     created.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-right');
     map.value = created;
-    if (options.bounds.value) fit(options.bounds.value, false);
+    setInitialView();
 
     if (source.kind === 'external') {
       // Someone else's basemap: our boundaries and grids go over it once it has loaded.
@@ -157,9 +158,12 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
     if (mounted && source) create(source);
   });
 
-  watch(options.bounds, (bounds) => {
-    if (bounds) fit(bounds, false);
-  });
+  function setInitialView() {
+    if (initialViewSet || !map.value || !options.initialBounds.value) return;
+    initialViewSet = true;
+    fit(options.initialBounds.value, false);
+  }
+  watch(options.initialBounds, setInitialView);
   watch(options.selectedGridCode, (code) => {
     if (map.value) setSelectedGrid(map.value, code);
   });
