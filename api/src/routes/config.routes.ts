@@ -6,12 +6,9 @@ import type { RouteDependencies } from './dependencies.ts';
 
 const ClientConfigSchema = z
   .object({
-    basemapStyleUrl: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'A MapLibre style the web map uses as its basemap (BASEMAP_STYLE_URL); null: the built-in basemap tiles',
-      }),
+    basemapStyleUrl: z.string().nullable().openapi({
+      description: 'A MapLibre style the web map uses as its basemap (BASEMAP_STYLE_URL); null: the built-in basemap tiles',
+    }),
     tiles: z.object({
       url: z.string().openapi({ example: '/tiles/{layer}/{z}/{x}/{y}.mvt' }),
       layers: z.array(z.string()),
