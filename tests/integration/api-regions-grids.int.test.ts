@@ -306,3 +306,47 @@ describe('GET /api/grids/{code}', () => {
     });
   });
 });
+
+describe('on the full demo district', () => {
+  let demo: TestDatabase;
+  let demoApp: App;
+
+  beforeAll(async () => {
+    demo = await createTestDatabase({ template: 'demo' });
+    const state = new Readiness();
+    state.markReady({ migrations: 9, demo: null });
+    demoApp = createApp({ db: demo.db, logger: createLogger('silent'), state, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  });
+  afterAll(() => demo?.drop());
+
+  test('52 towns and 610 villages whose totals add up to the district, all marked synthetic', async () => {
+    const towns = await (await demoApp.request('/api/regions?level=town')).json();
+    const villages = await (await demoApp.request('/api/regions?level=village')).json();
+    const district = await (await demoApp.request('/api/regions/500101000000')).json();
+    expect(towns).toHaveLength(52);
+    expect(villages).toHaveLength(610);
+    const sum = (regions: { households: number }[]) => regions.reduce((total, region) => total + region.households, 0);
+    expect(sum(towns)).toBe(district.households);
+    expect(sum(villages)).toBe(district.households);
+    expect(district.households).toBeGreaterThan(500_000);
+    expect(new Set([...towns, ...villages].map((region: { geometrySource: string }) => region.geometrySource))).toEqual(
+      new Set(['synthetic']),
+    );
+  });
+
+  test('the grids of the urban core by bbox, each one found again by its code with the same counts and band', async () => {
+    const core = await (await demoApp.request('/api/regions/500101001000')).json();
+    const collection = await (await demoApp.request(`/api/grids?bbox=${core.bbox.join(',')}&limit=5000`)).json();
+    expect(collection.truncated).toBe(false);
+    expect(collection.features.length).toBeGreaterThanOrEqual(core.gridCount);
+    for (const feature of collection.features.slice(0, 10)) {
+      const grid = await (await demoApp.request(`/api/grids/${feature.properties.code}`)).json();
+      expect(grid).toMatchObject({
+        code: feature.properties.code,
+        households: feature.properties.households,
+        band: feature.properties.band,
+        village: { code: feature.properties.villageCode },
+      });
+    }
+  });
+});
