@@ -5,7 +5,7 @@
  *   pnpm --filter @minqing/web screenshot -- --url http://localhost:8080 --out /tmp/minqing-screenshots
  *
  * Writes district.png, town.png, grid.png (a grid clicked, panel open),
- * english.png, phone.png and wall.png.
+ * english.png, wall.png, phone.png and phone-grid.png (a grid opened from its link).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,6 +122,16 @@ try {
   await openMap(phonePage);
   await phonePage.waitForTimeout(800);
   await shoot(phonePage, 'phone');
+  if (point.code) {
+    await phonePage.goto(`${url}/?grid=${point.code}`);
+    await phonePage.locator('[data-testid=grid-band]').waitFor({ timeout: 60_000 });
+    await phonePage.waitForFunction(() => document.body.dataset.mapReady === 'true', undefined, {
+      timeout: 180_000,
+      polling: 500,
+    });
+    await phonePage.waitForTimeout(800);
+    await shoot(phonePage, 'phone-grid');
+  }
 } finally {
   await browser.close();
 }
