@@ -83,7 +83,7 @@ describe('tiles of the hand-made district', () => {
     expect(response.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
     expect(response.headers.get('cache-control')).toMatch(/max-age=\d+/);
     const tile = decode(new Uint8Array(await response.arrayBuffer()));
-    expect(Object.keys(tile.layers)).toEqual(['grid']);
+    expect(Object.keys(tile.layers)).toContain('grid');
     const grid = features(tile.layers.grid);
     const expected = fixtureGridsIn(coordinate);
     expect(expected.length).toBeGreaterThan(0);
@@ -102,6 +102,26 @@ describe('tiles of the hand-made district', () => {
       const [exterior] = feature.loadGeometry();
       expect(doubledArea(exterior!)).toBeGreaterThan(0);
     }
+  });
+
+  test('one label point per grid, inside the grid, with its households and band', async () => {
+    const coordinate = tileOf(108.45, 30.8, 12);
+    const tile = decode(new Uint8Array(await (await app.request(tilePath('grid', coordinate))).arrayBuffer()));
+    const labels = features(tile.layers.grid_label).filter((feature) => feature.properties.code === '500101002001002');
+    expect(labels).toHaveLength(1);
+    const [label] = labels;
+    expect(label!.type).toBe(1);
+    expect(label!.properties).toEqual({ code: '500101002001002', households: 500, band: 'within' });
+    const [[point]] = label!.loadGeometry() as [[{ x: number; y: number }]];
+    // Grid 500101002001002 spans 108.4–108.5°E: its label lies between, in tile units.
+    const [west, east] = [108.4, 108.5].map((lon) => (((lon + 180) / 360) * 2 ** coordinate.z - coordinate.x) * 4096);
+    expect(point.x).toBeGreaterThan(west!);
+    expect(point.x).toBeLessThan(east!);
+  });
+
+  test('grid labels only from zoom 10: a small-scale tile holds the polygons alone', async () => {
+    const tile = decode(new Uint8Array(await (await app.request(tilePath('grid', tileOf(108.3, 30.8, 9)))).arrayBuffer()));
+    expect(Object.keys(tile.layers)).toEqual(['grid']);
   });
 
   test('bands in the tile: below, within, above', async () => {

@@ -39,7 +39,8 @@ export function tileRoutes({ tiles }: RouteDependencies) {
     summary: 'A vector tile (Mapbox Vector Tile 2.1) of one layer',
     description:
       'Layers: district, town, village (properties code, name, parent_code for town and village), ' +
-      'grid (code, name, village_code, households, population, band) and base (three layers in one tile: ' +
+      'grid (code, name, village_code, households, population, band; from zoom 10 also grid_label: one point ' +
+      'per grid with code, households, band) and base (three layers in one tile: ' +
       'river, road, settlement, each with kind and name). Cached in memory by the layer version; ETag and ' +
       'If-None-Match give 304.',
     request: {

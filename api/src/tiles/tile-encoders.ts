@@ -17,7 +17,7 @@ import { sql, type SqlFragment } from '@minqing/db';
 import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
 import { toMvtGeometry, type TileGeoJson } from './mvt-geometry.ts';
 import type { TileFrame } from './tile-frame.ts';
-import type { TileContext, TileLayerDefinition, TileSourceLayer } from './tile-layers.ts';
+import { sourceLayersAt, type TileContext, type TileLayerDefinition, type TileSourceLayer } from './tile-layers.ts';
 
 export type TileEncoderName = 'postgis' | 'javascript';
 
@@ -51,7 +51,9 @@ function mercatorBox(frame: TileFrame, buffered: boolean): SqlFragment {
 export const postgisTileEncoder: TileEncoder = {
   name: 'postgis',
   async encode(db, layer, frame, context) {
-    const parts = layer.sourceLayers.map(
+    const sources = sourceLayersAt(layer, frame.coordinate.z);
+    if (sources.length === 0) return EMPTY;
+    const parts = sources.map(
       (source) => sql`coalesce((
         select ST_AsMVT(tile, ${source.name}::text, ${frame.extent}::int4, 'geom')
         from (
@@ -110,10 +112,9 @@ export const javascriptTileEncoder: TileEncoder = {
   name: 'javascript',
   async encode(db, layer, frame, context) {
     const layers: Record<string, VectorTileLayerLike> = {};
-    const results = await Promise.all(
-      layer.sourceLayers.map((source) => db.query<QuantisedRow>(quantisedRows(source, frame, context))),
-    );
-    layer.sourceLayers.forEach((source, index) => {
+    const sources = sourceLayersAt(layer, frame.coordinate.z);
+    const results = await Promise.all(sources.map((source) => db.query<QuantisedRow>(quantisedRows(source, frame, context))));
+    sources.forEach((source, index) => {
       const features: VectorTileFeatureLike[] = [];
       for (const row of results[index] ?? []) {
         const geometry = toMvtGeometry(row.geometry);

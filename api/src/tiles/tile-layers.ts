@@ -21,6 +21,8 @@ export interface TileSourceLayer {
   properties: readonly string[];
   /** Lines and polygons are simplified at low zooms; points are not. */
   simplify: boolean;
+  /** Left out of tiles below this zoom (label points that would only crowd a small-scale tile). */
+  minZoom?: number;
   /** Selects the property columns and `geom` (EPSG:4326) of the rows that may touch the frame. */
   rows(frame: TileFrame, context: TileContext): SqlFragment;
 }
@@ -57,6 +59,9 @@ function regionLayer(level: 'district' | 'town' | 'village'): TileLayerDefinitio
   };
 }
 
+/** Grid label points start at this zoom. */
+export const GRID_LABEL_MIN_ZOOM = 10;
+
 const gridLayer: TileLayerDefinition = {
   name: 'grid',
   versionKey: 'grid',
@@ -70,6 +75,20 @@ const gridLayer: TileLayerDefinition = {
         select code, name, village_code, households, population,
           case when households < ${band.min}::int then 'below' when households > ${band.max}::int then 'above' else 'within' end as band,
           boundary as geom
+        from grid
+        where valid_to is null and boundary && ${frameEnvelope(frame)}
+        order by code`,
+    },
+    {
+      // One label point per grid (inside it), so a grid cut by tile edges is labelled once, not once per piece.
+      name: 'grid_label',
+      properties: ['code', 'households', 'band'],
+      simplify: false,
+      minZoom: GRID_LABEL_MIN_ZOOM,
+      rows: (frame, { band }) => sql`
+        select code, households,
+          case when households < ${band.min}::int then 'below' when households > ${band.max}::int then 'above' else 'within' end as band,
+          ST_PointOnSurface(boundary) as geom
         from grid
         where valid_to is null and boundary && ${frameEnvelope(frame)}
         order by code`,
@@ -95,6 +114,11 @@ const baseLayer: TileLayerDefinition = {
   versionKey: 'base',
   sourceLayers: [basemapLayer('river'), basemapLayer('road'), basemapLayer('settlement')],
 };
+
+/** The source layers a tile of this zoom holds. */
+export function sourceLayersAt(layer: TileLayerDefinition, zoom: number): readonly TileSourceLayer[] {
+  return layer.sourceLayers.filter((source) => zoom >= (source.minZoom ?? 0));
+}
 
 /** The layers served now. `case` and `worker` are named by the design and come with later issues. */
 export const TILE_LAYER_DEFINITIONS: Readonly<Partial<Record<TileLayer, TileLayerDefinition>>> = {
