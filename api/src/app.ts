@@ -3,6 +3,8 @@
  * server.ts serves it, tests and the bench call `app.request()`.
  */
 import type { Database } from '@minqing/db';
+import { sessionMiddleware } from './auth/auth.middleware.ts';
+import { systemClock, type Clock } from './cases/clock.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { readinessGate } from './http/readiness-gate.ts';
@@ -10,6 +12,8 @@ import { requestLog } from './http/request-log.ts';
 import { createRouter } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Readiness } from './readiness.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { caseRoutes } from './routes/cases.routes.ts';
 import { configRoutes } from './routes/config.routes.ts';
 import type { RouteDependencies } from './routes/dependencies.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
@@ -29,6 +33,8 @@ export interface AppDependencies {
   config: Config;
   /** Force one tile encoder (tests, bench); default: ST_AsMVT where PostGIS can, else JavaScript. */
   tileEncoder?: TileEncoderName;
+  /** The clock cases run on; tests move it. */
+  clock?: Clock;
 }
 
 export const API_VERSION = '0.1.0';
@@ -40,11 +46,13 @@ export function createApp(deps: AppDependencies) {
     onListenError: (error) =>
       deps.logger.warn({ err: error }, 'cannot LISTEN for map changes; tile versions are read for every tile'),
   });
-  const routeDependencies: RouteDependencies = { ...deps, tiles };
+  const clock = deps.clock ?? systemClock;
+  const routeDependencies: RouteDependencies = { ...deps, tiles, clock };
 
   const app = createRouter();
   app.use('*', requestLog(deps.logger));
   app.use('*', readinessGate(deps.state));
+  app.use('*', sessionMiddleware(deps.db, clock));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
@@ -53,6 +61,8 @@ export function createApp(deps: AppDependencies) {
   app.route('/', regionRoutes(routeDependencies));
   app.route('/', gridRoutes(routeDependencies));
   app.route('/', tileRoutes(routeDependencies));
+  app.route('/', authRoutes(routeDependencies));
+  app.route('/', caseRoutes(routeDependencies));
 
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
@@ -68,6 +78,9 @@ export function createApp(deps: AppDependencies) {
       { name: 'regions', description: 'District, towns/streets, villages/communities' },
       { name: 'grids', description: 'Grids (网格) and their household band' },
       { name: 'tiles', description: 'Vector tiles for the map' },
+      { name: 'auth', description: 'Sign-in sessions (httpOnly cookie)' },
+      { name: 'cases', description: 'Cases (诉求): intake, queue, actions on the five-level ladder' },
+      { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
     ],
   });
   app.route('/', docsRoutes());

@@ -41,6 +41,28 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** No session, or the session expired: sign in. */
+export class UnauthorizedError extends DomainError {
+  override name = 'UnauthorizedError';
+  readonly status = 401;
+  constructor(message = 'sign in first', code = 'unauthorized') {
+    super(code, message);
+  }
+}
+
+/** Too many attempts: the client should wait `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  override name = 'RateLimitedError';
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+  ) {
+    super(code, message);
+  }
+}
+
 export class ForbiddenError extends DomainError {
   override name = 'ForbiddenError';
   readonly status = 403;

@@ -16,3 +16,9 @@ export { TILE_ENCODERS, canEncodeWithPostgis, type TileEncoder, type TileEncoder
 export { TILE_LAYER_DEFINITIONS, type TileLayerDefinition } from './tiles/tile-layers.ts';
 export { tileFrame, TILE_EXTENT, TILE_BUFFER, type TileFrame } from './tiles/tile-frame.ts';
 export { TILE_CONTENT_TYPE, TILE_CACHE_CONTROL } from './routes/tiles.routes.ts';
+export { ManualClock, systemClock, type Clock } from './cases/clock.ts';
+export { sweepCards, CARD_SWEEP_QUEUE, type SweepResult } from './jobs/card-sweep.job.ts';
+export { registerCase, type IntakeResult } from './cases/intake.service.ts';
+export { actOnCase } from './cases/actions.service.ts';
+export { SESSION_COOKIE, FAILURE_LIMITS } from './auth/sessions.service.ts';
+export type { Actor } from './auth/actor.ts';

@@ -4,3 +4,4 @@ export { migrate, loadMigrations, MigrationError, type MigrateResult } from './m
 export { prepareDatabase, type PrepareOptions, type PrepareResult } from './prepare.ts';
 export { startJobQueue, type PgBoss, type JobQueueOptions } from './jobs.ts';
 export { ensureDemoDistrict, generateDemoDistrict, type DemoOptions, type DemoOutcome, type DemoSummary } from './demo/index.ts';
+export { seedDefaults } from './seed.ts';

@@ -6,6 +6,7 @@
 import type { Database } from './client.ts';
 import { ensureDemoDistrict, type DemoOptions, type DemoOutcome } from './demo/index.ts';
 import { migrate, type MigrateResult } from './migrate.ts';
+import { seedDefaults } from './seed.ts';
 
 export interface PrepareOptions {
   /** Generate the demo district when the database holds no jurisdiction yet. */
@@ -24,5 +25,7 @@ export async function prepareDatabase(db: Database, options: PrepareOptions): Pr
   const migrations = await migrate(db);
   log('migrations in place', { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied });
   const demo = options.demo ? await ensureDemoDistrict(db, { ...options.demoOptions, log }) : null;
+  const seeded = await seedDefaults(db);
+  if (seeded.categoriesAdded > 0 || seeded.departmentsLinked > 0) log('defaults seeded', { ...seeded });
   return { migrations, demo };
 }

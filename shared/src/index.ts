@@ -12,3 +12,7 @@ export * from './cases/deadlines.ts';
 export * from './cases/cards.ts';
 export * from './cases/masking.ts';
 export * from './cases/tracking-code.ts';
+export * from './cases/taxonomy.ts';
+export * from './geometry/coordinate-systems.ts';
+export * from './cases/similarity.ts';
+export * from './schemas/case.schema.ts';

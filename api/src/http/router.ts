@@ -6,6 +6,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
 import { InvalidInputError } from '../errors.ts';
+import type { AppEnv } from './app-env.ts';
 
 const TARGET_WORDS: Record<string, string> = {
   query: 'query parameter',
@@ -39,6 +40,6 @@ const validationHook: Hook<any, any, any, any> = (result) => {
   }
 };
 
-export function createRouter(): OpenAPIHono {
-  return new OpenAPIHono({ defaultHook: validationHook });
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }

@@ -1,4 +1,5 @@
 import type { Database } from '@minqing/db';
+import type { Clock } from '../cases/clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Readiness } from '../readiness.ts';
@@ -11,4 +12,5 @@ export interface RouteDependencies {
   logger: Logger;
   state: Readiness;
   tiles: TileService;
+  clock: Clock;
 }

@@ -74,7 +74,7 @@ export async function generateDemoDistrict(
   const district = buildDemoDistrict({ seed, scale, log });
   const counts = await writeDemoDistrict(tx, district, log);
   const summary: DemoSummary = { seed, scale, ...counts, seconds: Math.round((performance.now() - started) / 100) / 10 };
-  await tx.query(sql`insert into deployment_state (key, value) values ('demo', ${JSON.stringify(summary)}::jsonb)`);
+  await tx.query(sql`insert into deployment_state (key, value) values ('demo', ${JSON.stringify(summary)}::text::jsonb)`);
   log('demo district generated', { ...summary });
   return summary;
 }

@@ -91,7 +91,8 @@ export function checkAction(facts: CaseFacts, actor: ActorFacts, action: CaseAct
       return actor.isOwner ? refuse(REFUSALS.ALREADY_OWNER) : ok;
     case 'callback':
       if (facts.state !== 'resolved' && facts.state !== 'callback') return refuse(REFUSALS.STATE);
-      return canCoordinate(actor) || actor.isRegistrar ? ok : refuse(REFUSALS.ROLE);
+      // The unit that did the work does not rate it: the command center, or the clerk who took the request elsewhere, calls back.
+      return canCoordinate(actor) || (actor.isRegistrar && !actor.isOwner) ? ok : refuse(REFUSALS.ROLE);
     case 'close':
       // Closing without a satisfied callback: a registered case that is no request at all,
       // or a resolved one whose resident cannot be reached.

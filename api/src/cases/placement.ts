@@ -1,0 +1,147 @@
+/**
+ * Putting a case on the map: find where a point lies (grid, village, town),
+ * whether it lies close to a boundary, and which unit owns that place and
+ * category. Addresses are looked up in our own gazetteer: building addresses,
+ * then village and town names, then named places of the basemap.
+ *
+ * Tie rule: a point exactly on an edge shared by two grids (or villages)
+ * belongs to the one with the lowest code, and is flagged near the boundary.
+ */
+import { sql, type Queryable } from '@minqing/db';
+import type { UnitKind } from '@minqing/shared';
+import { InvalidInputError } from '../errors.ts';
+
+export interface Placement {
+  lon: number;
+  lat: number;
+  gridCode: string | null;
+  villageCode: string | null;
+  villageName: string | null;
+  townCode: string | null;
+  townName: string | null;
+  nearBoundary: boolean;
+}
+
+interface PlacementRow {
+  in_district: boolean;
+  grid_code: string | null;
+  village_code: string | null;
+  village_name: string | null;
+  town_code: string | null;
+  town_name: string | null;
+  grid_edge_m: number | null;
+  village_edge_m: number | null;
+  grids_touching: number;
+}
+
+/** Where a WGS-84 point lies. Refuses a point outside the jurisdiction with a message saying so. */
+export async function placePoint(db: Queryable, lon: number, lat: number, toleranceMetres: number): Promise<Placement> {
+  const [row] = (await db.query<PlacementRow>(sql`
+    with point as (select ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326) as geom),
+    village as (
+      select v.code, v.name, v.parent_code, v.boundary from region v, point
+      where v.level = 'village' and ST_Intersects(v.boundary, point.geom)
+      order by v.code limit 1
+    ),
+    grids as (
+      select g.code, g.boundary from grid g, point
+      where g.valid_to is null and ST_Intersects(g.boundary, point.geom)
+    ),
+    first_grid as (select code, boundary from grids order by code limit 1)
+    select
+      exists (select 1 from region d, point where d.level = 'district' and ST_Intersects(d.boundary, point.geom)) as in_district,
+      (select code from first_grid) as grid_code,
+      village.code as village_code, village.name as village_name,
+      town.code as town_code, town.name as town_name,
+      (select ST_Distance(ST_Boundary(boundary)::geography, point.geom::geography) from first_grid) as grid_edge_m,
+      ST_Distance(ST_Boundary(village.boundary)::geography, point.geom::geography) as village_edge_m,
+      (select count(*) from grids) as grids_touching
+    from point
+    left join village on true
+    left join region town on town.code = village.parent_code`)) as [PlacementRow];
+  if (!row.in_district && !row.village_code) {
+    throw new InvalidInputError(
+      `the location ${lon.toFixed(6)}, ${lat.toFixed(6)} lies outside the district: Minqing only takes requests inside its jurisdiction`,
+      'outside_district',
+    );
+  }
+  const nearBoundary =
+    row.grids_touching > 1 ||
+    (row.grid_edge_m !== null && row.grid_edge_m < toleranceMetres) ||
+    (row.village_edge_m !== null && row.village_edge_m < toleranceMetres);
+  return {
+    lon,
+    lat,
+    gridCode: row.grid_code,
+    villageCode: row.village_code,
+    villageName: row.village_name,
+    townCode: row.town_code,
+    townName: row.town_name,
+    nearBoundary,
+  };
+}
+
+export interface GazetteerMatch {
+  lon: number;
+  lat: number;
+  label: string;
+  source: 'building' | 'region' | 'place';
+}
+
+/** Looks an address up in the gazetteer; null when nothing matches. */
+export async function lookUpAddress(db: Queryable, address: string): Promise<GazetteerMatch | null> {
+  const text = address.trim();
+  if (text.length === 0) return null;
+  const pattern = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const [match] = await db.query<GazetteerMatch>(sql`
+    (select ST_X(location) as lon, ST_Y(location) as lat, address as label, 'building' as source, 0 as rank
+       from building where address = ${text} limit 1)
+    union all
+    (select ST_X(location), ST_Y(location), address, 'building', 1
+       from building where address like ${pattern} order by length(address), id limit 1)
+    union all
+    (select ST_X(ST_PointOnSurface(boundary)), ST_Y(ST_PointOnSurface(boundary)), full_name, 'region', 2
+       from region where name = ${text} or full_name = ${text} order by level desc limit 1)
+    union all
+    (select ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), name, 'place', 3
+       from basemap_feature where layer = 'settlement' and name = ${text} limit 1)
+    order by rank
+    limit 1`);
+  return match ? { lon: Number(match.lon), lat: Number(match.lat), label: match.label, source: match.source } : null;
+}
+
+export interface RoutedUnit {
+  id: number;
+  name: string;
+  kind: UnitKind;
+  level: number;
+}
+
+/**
+ * The unit that owns a place and category: the village station, the town
+ * centre, or the category's department — falling back up the tree (and at last
+ * to the command center) where a deployment has no such unit.
+ */
+export async function routeCase(db: Queryable, categoryCode: string, placement: Placement): Promise<RoutedUnit> {
+  const [unit] = await db.query<RoutedUnit>(sql`
+    with category as (select routing, department_unit_id from category where code = ${categoryCode}),
+    candidates as (
+      select u.id, u.name, u.kind, u.ladder_level as level,
+             case
+               when u.kind = 'village_station' and (select routing from category) = 'village' then 1
+               when u.kind = 'town_center' and (select routing from category) in ('village', 'town') then 2
+               when u.id = (select department_unit_id from category) then 1
+               when u.kind = 'command_center' then 9
+             end as rank
+      from unit u
+      where u.active and (
+        (u.kind = 'village_station' and u.region_code = ${placement.villageCode})
+        or (u.kind = 'town_center' and u.region_code = ${placement.townCode})
+        or u.id = (select department_unit_id from category)
+        or u.kind = 'command_center'
+      )
+    )
+    select id, name, kind, level from candidates where rank is not null order by rank, id limit 1`);
+  if (!unit) throw new InvalidInputError('no unit can take this case: the deployment has no command center yet', 'no_unit');
+  return unit;
+}
