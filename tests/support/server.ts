@@ -91,7 +91,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const url = `http://127.0.0.1:${port}`;
   const label = options.label ?? `server-${port}`;
   mkdirSync(logFolder, { recursive: true });
-  const logFile: WriteStream = createWriteStream(join(logFolder, `${label}.log`), { flags: 'a' });
+  const logFile: WriteStream = createWriteStream(join(logFolder, `${label}.log`), { flags: 'w' });
 
   const started = performance.now();
   // `node --import tsx` rather than the tsx binary: one process, so signals reach the server itself.
