@@ -10,6 +10,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, prepareDatabase, startJobQueue, type Database, type Engine, type PgBoss } from '@minqing/db';
 import { createApp } from './app.ts';
+import { systemClock } from './cases/clock.ts';
+import { registerJobs } from './jobs/index.ts';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
 import { openingApp } from './http/opening-app.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -40,6 +42,7 @@ async function prepare(db: Database, config: Config, readiness: Readiness, logge
     });
     readiness.progress('starting the job queue');
     const boss = await startJobQueue(db, { onError: (error) => logger.error({ err: error }, 'job queue error') });
+    await registerJobs(boss, db, systemClock, logger);
     readiness.markReady({
       migrations: result.migrations.applied.length + result.migrations.alreadyApplied,
       demo: result.demo,
