@@ -4,6 +4,8 @@
  *   pnpm demo [--seed N] [--scale S]
  *                                migrate, then generate the demo district on an empty database
  */
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from './client.ts';
 import { DEFAULT_DEMO_SEED } from './demo/index.ts';
@@ -29,7 +31,13 @@ if (!Number.isInteger(seed) || !(scale > 0 && scale <= 20)) {
   process.exit(2);
 }
 
-const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+// Relative folders are meant from the repository root, as the server reads them.
+const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const dataDir = process.env.DATA_DIR ?? './data';
+const db = await openDatabase({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  dataDir: dataDir === 'memory://' || isAbsolute(dataDir) ? dataDir : resolve(repositoryRoot, dataDir),
+});
 const log = (message: string, details?: Record<string, unknown>) => console.log(message, details ? JSON.stringify(details) : '');
 try {
   if (command === 'migrate') {
