@@ -123,7 +123,7 @@ async function dropLeftovers(admin: Admin, current: string[]): Promise<void> {
   const databases = await admin<{ name: string; comment: string | null }[]>`
     select datname as name, shobj_description(oid, 'pg_database') as comment
     from pg_database
-    where datname like ${`${templatePrefix}%`} or datname like ${`${testDatabasePrefix}%`}`;
+    where starts_with(datname, ${templatePrefix}) or starts_with(datname, ${testDatabasePrefix})`;
   const now = Date.now();
   for (const { name, comment } of databases) {
     let stale = false;
