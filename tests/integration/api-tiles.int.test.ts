@@ -112,7 +112,7 @@ describe('tiles of the hand-made district', () => {
     const [label] = labels;
     expect(label!.type).toBe(1);
     expect(label!.properties).toEqual({ code: '500101002001002', households: 500, band: 'within' });
-    const [[point]] = label!.loadGeometry() as [[{ x: number; y: number }]];
+    const point = label!.loadGeometry()[0]![0]!;
     // Grid 500101002001002 spans 108.4–108.5°E: its label lies between, in tile units.
     const [west, east] = [108.4, 108.5].map((lon) => (((lon + 180) / 360) * 2 ** coordinate.z - coordinate.x) * 4096);
     expect(point.x).toBeGreaterThan(west!);
