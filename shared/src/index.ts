@@ -16,3 +16,4 @@ export * from './cases/taxonomy.ts';
 export * from './geometry/coordinate-systems.ts';
 export * from './cases/similarity.ts';
 export * from './schemas/case.schema.ts';
+export * from './analytics/index.ts';
