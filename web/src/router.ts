@@ -1,4 +1,7 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
+import type { Role } from '@minqing/shared';
+import { DESK_ROLES } from './desk/access.ts';
+import { loadSession } from './session/session.ts';
 
 /** The views, one per kind of user; the header's navigation follows this list. */
 export const NAVIGATION = [
@@ -8,19 +11,52 @@ export const NAVIGATION = [
   { name: 'hotspots', path: '/hotspots' },
   { name: 'desk', path: '/desk' },
   { name: 'mobile', path: '/mobile' },
+  { name: 'track', path: '/track' },
 ] as const;
 export type ViewName = (typeof NAVIGATION)[number]['name'];
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Only for a signed-in user: others go to the sign-in page and come back. */
+    requiresUser?: boolean;
+    /** Only for these roles: others see why not (the no-access page). */
+    roles?: readonly Role[];
+    /** The navigation entry the route belongs to. */
+    view?: ViewName;
+  }
+}
+
+const desk = { requiresUser: true, roles: DESK_ROLES, view: 'desk' } as const;
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'map', component: () => import('./views/MapView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/planner', name: 'planner', component: () => import('./views/PlannerView.vue') },
   { path: '/hotspots', name: 'hotspots', component: () => import('./views/HotspotsView.vue') },
-  { path: '/desk', name: 'desk', component: () => import('./views/DeskView.vue') },
+  { path: '/desk', name: 'desk', component: () => import('./views/DeskView.vue'), meta: desk },
+  { path: '/desk/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), meta: desk },
   { path: '/mobile', name: 'mobile', component: () => import('./views/MobileView.vue') },
+  { path: '/track/:code?', name: 'track', component: () => import('./views/TrackView.vue'), meta: { view: 'track' } },
+  { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
+  { path: '/no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue') },
   { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ];
 
+/** Sends a visitor who is not signed in to the sign-in page (and back), and a role without access to the reason why. */
+export function installGuards(router: Router): void {
+  router.beforeEach(async (to) => {
+    if (!to.meta.requiresUser) return true;
+    const user = await loadSession();
+    if (!user) return { name: 'signin', query: { redirect: to.fullPath } };
+    if (to.meta.roles && !to.meta.roles.includes(user.role)) {
+      return { name: 'no-access', query: { view: to.meta.view ?? String(to.name ?? ''), from: to.fullPath } };
+    }
+    return true;
+  });
+}
+
 export function createAppRouter() {
-  return createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  installGuards(router);
+  return router;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessageOf, withQuery } from './client.ts';
+import { errorMessageOf, retryAfterSecondsOf, withQuery } from './client.ts';
 
 describe('API errors', () => {
   it("shows the API's own message, whichever shape it comes in", () => {
@@ -21,5 +21,15 @@ describe('query strings', () => {
     expect(withQuery('/api/regions', { level: 'village', parent: undefined, q: '' })).toBe('/api/regions?level=village');
     expect(withQuery('/api/grids', { bbox: '108.3,30.7,108.4,30.8' })).toBe('/api/grids?bbox=108.3%2C30.7%2C108.4%2C30.8');
     expect(withQuery('/api/health')).toBe('/api/health');
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds or an HTTP date, and nothing from a missing or garbled header', () => {
+    expect(retryAfterSecondsOf('120')).toBe(120);
+    const now = Date.parse('2026-11-23T01:00:00Z');
+    expect(retryAfterSecondsOf('Mon, 23 Nov 2026 01:05:00 GMT', now)).toBe(300);
+    expect(retryAfterSecondsOf(null)).toBeNull();
+    expect(retryAfterSecondsOf('soon')).toBeNull();
   });
 });

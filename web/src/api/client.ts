@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly body: unknown = null,
+    /** From a 429's Retry-After header: how long to wait before trying again. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -15,6 +17,12 @@ export class ApiError extends Error {
   /** True when the server was never reached (offline, refused, aborted by the network). */
   get unreachable(): boolean {
     return this.status === 0;
+  }
+
+  /** The machine-readable code of the API's error body (`sign_in_failed`, `conflict` …), when it has one. */
+  get code(): string | null {
+    const error = (this.body as { error?: { code?: unknown } } | null)?.error;
+    return typeof error?.code === 'string' ? error.code : null;
   }
 }
 
@@ -54,20 +62,60 @@ function parseBody(text: string): unknown {
   }
 }
 
-export async function getJson<T>(
-  path: string,
-  options: { query?: Record<string, QueryValue>; signal?: AbortSignal } = {},
-): Promise<T> {
+/** Seconds from a Retry-After header (seconds or an HTTP date); null when absent or unreadable. */
+export function retryAfterSecondsOf(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+async function request(path: string, init: RequestInit): Promise<{ response: Response; body: unknown }> {
   let response: Response;
   try {
-    response = await fetch(withQuery(path, options.query), { headers: { accept: 'application/json' }, signal: options.signal });
+    response = await fetch(path, { credentials: 'same-origin', ...init });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, `the server could not be reached (${(error as Error).message})`);
   }
-  const text = await response.text();
-  const body = parseBody(text);
-  if (!response.ok) throw new ApiError(response.status, errorMessageOf(body, response.status, response.statusText), body);
+  const body = parseBody(await response.text());
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      errorMessageOf(body, response.status, response.statusText),
+      body,
+      retryAfterSecondsOf(response.headers.get('retry-after')),
+    );
+  }
+  return { response, body };
+}
+
+export async function getJson<T>(
+  path: string,
+  options: { query?: Record<string, QueryValue>; signal?: AbortSignal } = {},
+): Promise<T> {
+  const { response, body } = await request(withQuery(path, options.query), {
+    headers: { accept: 'application/json' },
+    signal: options.signal,
+  });
   if (body === null || typeof body === 'string') throw new ApiError(response.status, `expected JSON from ${path}`, body);
+  return body as T;
+}
+
+/** POST (or another method) a JSON body; the answer's JSON, or null for an empty answer (204). */
+export async function sendJson<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  payload?: unknown,
+  options: { signal?: AbortSignal } = {},
+): Promise<T> {
+  const { response, body } = await request(path, {
+    method,
+    headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+    signal: options.signal,
+  });
+  if (typeof body === 'string') throw new ApiError(response.status, `expected JSON from ${path}`, body);
   return body as T;
 }
