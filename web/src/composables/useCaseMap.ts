@@ -53,7 +53,7 @@ function districtFrame(): Promise<DistrictFrame> {
 }
 
 /** The zoom a case point is shown at: a few streets around it, its grid outlined. */
-const POINT_ZOOM = 14.5;
+const POINT_ZOOM = 13;
 
 /**
  * A small MapLibre map for the desk: the district map's own layers (base,
