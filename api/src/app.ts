@@ -19,8 +19,11 @@ import type { RouteDependencies } from './routes/dependencies.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { gridRoutes } from './routes/grids.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { positionRoutes } from './routes/positions.routes.ts';
 import { regionRoutes } from './routes/regions.routes.ts';
+import { streamRoutes } from './routes/stream.routes.ts';
 import { tileRoutes } from './routes/tiles.routes.ts';
+import { wallRoutes } from './routes/wall.routes.ts';
 import { webRoutes } from './routes/web.routes.ts';
 import { TileService } from './services/tiles.service.ts';
 import type { TileEncoderName } from './tiles/tile-encoders.ts';
@@ -40,13 +43,14 @@ export interface AppDependencies {
 export const API_VERSION = '0.1.0';
 
 export function createApp(deps: AppDependencies) {
+  const clock = deps.clock ?? systemClock;
   const tiles = new TileService(deps.db, {
     cacheBytes: deps.config.tileCacheMegabytes * 1024 * 1024,
     encoder: deps.tileEncoder ?? 'auto',
     onListenError: (error) =>
       deps.logger.warn({ err: error }, 'cannot LISTEN for map changes; tile versions are read for every tile'),
+    clock,
   });
-  const clock = deps.clock ?? systemClock;
   const routeDependencies: RouteDependencies = { ...deps, tiles, clock };
 
   const app = createRouter();
@@ -63,6 +67,9 @@ export function createApp(deps: AppDependencies) {
   app.route('/', tileRoutes(routeDependencies));
   app.route('/', authRoutes(routeDependencies));
   app.route('/', caseRoutes(routeDependencies));
+  app.route('/', streamRoutes(routeDependencies));
+  app.route('/', positionRoutes(routeDependencies));
+  app.route('/', wallRoutes(routeDependencies));
 
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
@@ -81,6 +88,8 @@ export function createApp(deps: AppDependencies) {
       { name: 'auth', description: 'Sign-in sessions (httpOnly cookie)' },
       { name: 'cases', description: 'Cases (诉求): intake, queue, actions on the five-level ladder' },
       { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
+      { name: 'live', description: "Live events (SSE) and grid workers' positions" },
+      { name: 'wall', description: 'The map wall: numbers, feed, grids, play-back (no personal data)' },
     ],
   });
   app.route('/', docsRoutes());

@@ -166,7 +166,11 @@ describe('client settings, the web app and unknown paths', () => {
     const plain = await (await buildApp(state).request('/api/config')).json();
     expect(plain).toEqual({
       basemapStyleUrl: null,
-      tiles: { url: '/tiles/{layer}/{z}/{x}/{y}.mvt', layers: ['district', 'town', 'village', 'grid', 'base'], maxZoom: 22 },
+      tiles: {
+        url: '/tiles/{layer}/{z}/{x}/{y}.mvt',
+        layers: ['district', 'town', 'village', 'grid', 'base', 'case', 'worker'],
+        maxZoom: 22,
+      },
       database: 'postgres',
     });
     const tianditu = await (

@@ -170,18 +170,17 @@ describe('tiles of the hand-made district', () => {
     expect((await response.arrayBuffer()).byteLength).toBe(0);
   });
 
-  test('an unknown layer, or one not served yet, is a 404 naming the layers served', async () => {
+  test('an unknown layer is a 404 naming the layers served; the live layers need a signed-in user', async () => {
     const unknown = await app.request('/tiles/roads/10/826/421.mvt');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
       error: {
         code: 'unknown_tile_layer',
-        message: "unknown tile layer 'roads'; layers served: district, town, village, grid, base",
+        message: "unknown tile layer 'roads'; layers served: district, town, village, grid, base, case, worker",
       },
     });
-    const later = await app.request('/tiles/case/10/826/421.mvt');
-    expect(later.status).toBe(404);
-    expect((await later.json()).error.code).toBe('tile_layer_not_served');
+    const cases = await app.request('/tiles/case/10/826/421.mvt');
+    expect(cases.status).toBe(401);
   });
 
   test.each([

@@ -14,11 +14,13 @@ import type { Actor } from './actor.ts';
 import { SESSION_COOKIE, sessionActor } from './sessions.service.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Tile layers that show cases and workers: only for signed-in users (the other tiles stay public and session-free). */
+const SIGNED_IN_TILES = /^\/tiles\/(case|worker)\//;
 
 export function sessionMiddleware(db: Database, clock: Clock): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('actor', null);
-    if (!c.req.path.startsWith('/api/')) return next();
+    if (!c.req.path.startsWith('/api/') && !SIGNED_IN_TILES.test(c.req.path)) return next();
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       if (!SAFE_METHODS.has(c.req.method) && !(c.req.header('content-type') ?? '').includes('application/json')) {

@@ -82,8 +82,13 @@ export function tileRoutes({ tiles }: RouteDependencies) {
     const { layer, z: zText, x: xText, file } = c.req.param();
     const match = /^(.*)\.mvt$/.exec(file);
     if (!match) throw new NotFoundError(`no route for ${c.req.method} ${c.req.path}: tiles end in .mvt`, 'route_not_found');
-    const tile = await tiles.tile(layer, { z: tileNumber(zText), x: tileNumber(xText), y: tileNumber(match[1]!) });
-    c.header('Cache-Control', TILE_CACHE_CONTROL);
+    const tile = await tiles.tile(
+      layer,
+      { z: tileNumber(zText), x: tileNumber(xText), y: tileNumber(match[1]!) },
+      { actor: c.get('actor'), query: c.req.query() },
+    );
+    // Live layers (case, worker): the browser asks again every time and gets a 304 while nothing changed.
+    c.header('Cache-Control', tile.maxAgeSeconds === null ? TILE_CACHE_CONTROL : 'private, no-cache');
     c.header('X-Tile-Cache', tile.cached ? 'hit' : 'miss');
     if (tile.bytes.byteLength === 0 || !tile.etag) return c.body(null, 204);
     c.header('ETag', tile.etag);

@@ -13,10 +13,11 @@
 import { sql, type Database } from '@minqing/db';
 import { DEFAULT_HOUSEHOLD_BAND, type HouseholdBand } from '@minqing/shared';
 import { parseHouseholdBand } from '../services/policy.service.ts';
+import { CASE_EVENT_CHANNEL } from '../cases/case-events.ts';
 import type { MapVersionKey } from './tile-layers.ts';
 
 export interface MapVersionSnapshot {
-  versions: Record<MapVersionKey, number>;
+  versions: Partial<Record<MapVersionKey, number>>;
   band: HouseholdBand;
 }
 
@@ -29,6 +30,9 @@ export class MapVersions {
   private reading: Promise<MapVersionSnapshot> | null = null;
   private listening: Promise<boolean> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  private unlistenCases: (() => Promise<void>) | null = null;
+  private caseEventsHeard = 0;
+  private hearingCases = false;
 
   constructor(
     private readonly db: Database,
@@ -45,6 +49,14 @@ export class MapVersions {
     return this.reading;
   }
 
+  /**
+   * How many case events this process has heard of (NOTIFY case_event): the
+   * case layer's version. Null while not listening — then case tiles are not cached.
+   */
+  get caseChanges(): number | null {
+    return this.hearingCases ? this.caseEventsHeard : null;
+  }
+
   /** Forgets the snapshot: the next tile reads the versions again. */
   invalidate(): void {
     this.changes++;
@@ -54,13 +66,22 @@ export class MapVersions {
   async close(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = null;
+    await this.unlistenCases?.();
+    this.unlistenCases = null;
+    this.hearingCases = false;
   }
 
   private listen(): Promise<boolean> {
     this.listening ??= this.db
       .listen(MAP_CHANGED_CHANNEL, () => this.invalidate())
-      .then((unlisten) => {
+      .then(async (unlisten) => {
         this.unlisten = unlisten;
+        try {
+          this.unlistenCases = await this.db.listen(CASE_EVENT_CHANNEL, () => this.caseEventsHeard++);
+          this.hearingCases = true;
+        } catch (error) {
+          this.options.onListenError?.(error);
+        }
         return true;
       })
       .catch((error: unknown) => {
