@@ -34,7 +34,8 @@ export interface IntakeResult {
   state: CaseState;
   ownerUnitId: number;
   ownerUnitName: string;
-  placement: Placement;
+  /** Null when the case is held in triage without a location (see IntakeOptions.holdWithoutLocation). */
+  placement: Placement | null;
   likelyDuplicates: DuplicateCandidate[];
 }
 
@@ -73,8 +74,24 @@ export interface IntakeContext {
   clock: Clock;
 }
 
+export interface IntakeOptions {
+  /**
+   * A message that names no place we can find (SMS, WeChat, e-mail) is still
+   * registered: held in triage at the command center, without a location,
+   * for an operator to locate. Without this, such input is refused.
+   */
+  holdWithoutLocation?: boolean;
+  /** The channel's own name for the request (a message id, an Open311 token), stored with the case in its transaction. */
+  reference?: { reference: string; sender?: string | null; sentAt?: Date | null };
+}
+
 /** Registers a case. `actor` is null for public channels (web form, Open311, message webhooks). */
-export async function registerCase(context: IntakeContext, input: IntakeInput, actor: Actor | null): Promise<IntakeResult> {
+export async function registerCase(
+  context: IntakeContext,
+  input: IntakeInput,
+  actor: Actor | null,
+  options: IntakeOptions = {},
+): Promise<IntakeResult> {
   if (actor && !CASE_REGISTRARS.includes(actor.role)) {
     throw new ForbiddenError(`a ${actor.role} cannot register cases`, 'role_cannot');
   }
@@ -83,22 +100,28 @@ export async function registerCase(context: IntakeContext, input: IntakeInput, a
   const policy = await loadCasePolicy(db);
   const category = await loadLeafCategory(db, input.categoryCode);
 
-  let lon: number;
-  let lat: number;
+  let lon: number | null = null;
+  let lat: number | null = null;
   let address = input.address ?? null;
   if (input.location) {
     [lon, lat] = toWgs84(input.location.lon, input.location.lat, input.location.coordinateSystem);
   } else {
     const match = await lookUpAddress(db, input.address ?? '');
-    if (!match)
+    if (match) {
+      ({ lon, lat } = match);
+      address = input.address ?? match.label;
+    } else if (!options.holdWithoutLocation) {
       throw new InvalidInputError(
-        `the address "${input.address}" is not in the gazetteer: give a location on the map`,
+        input.address
+          ? `the address "${input.address}" is not in the gazetteer: give a location on the map`
+          : 'give a location or an address',
         'address_not_found',
       );
-    ({ lon, lat } = match);
-    address = input.address ?? match.label;
+    }
   }
-  const placement = await placePoint(db, lon, lat, policy.boundaryToleranceMetres);
+  const placement = lon === null || lat === null ? null : await placePoint(db, lon, lat, policy.boundaryToleranceMetres);
+  // Without a place the case cannot be routed: it waits in triage at the command center.
+  const dispatch = input.dispatch && placement !== null;
   const photos = input.photos.map((photo, index) => {
     const bytes = Buffer.from(photo.dataBase64, 'base64');
     if (bytes.length === 0) throw new InvalidInputError(`photo ${index + 1} is empty`, 'invalid_photo');
@@ -106,10 +129,11 @@ export async function registerCase(context: IntakeContext, input: IntakeInput, a
     return { ...photo, bytes };
   });
 
-  const routed = input.dispatch
-    ? await routeCase(db, category.code, placement)
-    : await commandCenter(db).then((unit) => ({ ...unit, kind: 'command_center' as const, level: 3 }));
-  const calendar = input.dispatch ? await loadCalendar(db) : null;
+  const routed =
+    placement && dispatch
+      ? await routeCase(db, category.code, placement)
+      : await commandCenter(db).then((unit) => ({ ...unit, kind: 'command_center' as const, level: 3 }));
+  const calendar = dispatch ? await loadCalendar(db) : null;
 
   const created = await db.transaction(async (tx) => {
     const trackingCode = newTrackingCode(now, (bytes) => randomFillSync(bytes));
@@ -121,8 +145,8 @@ export async function registerCase(context: IntakeContext, input: IntakeInput, a
         )
       : null;
     // The clerk's own unit owns it: signed for on the spot.
-    const selfAccepted = input.dispatch && actor?.unitId === routed.id;
-    const state: CaseState = !input.dispatch ? 'registered' : selfAccepted ? 'accepted' : 'dispatched';
+    const selfAccepted = dispatch && actor?.unitId === routed.id;
+    const state: CaseState = !dispatch ? 'registered' : selfAccepted ? 'accepted' : 'dispatched';
     const title = input.title ?? summarise(input.description);
     const [row] = await tx.query<{ id: number }>(sql`
       insert into cases (tracking_code, channel, category_code, urgency, title, description, location, address,
@@ -131,8 +155,8 @@ export async function registerCase(context: IntakeContext, input: IntakeInput, a
                          created_at, updated_at)
       values (${trackingCode}, ${input.channel}, ${category.code}, ${input.urgency}, ${title}, ${input.description},
               ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326), ${address}, ${input.reporterName ?? null},
-              ${input.reporterPhone ?? null}, ${placement.gridCode}, ${placement.villageCode}, ${placement.townCode},
-              ${placement.nearBoundary}, ${state}, ${routed.id}, ${now}, ${deadlines && !selfAccepted ? deadlines.signBy : null},
+              ${input.reporterPhone ?? null}, ${placement?.gridCode ?? null}, ${placement?.villageCode ?? null},
+              ${placement?.townCode ?? null}, ${placement?.nearBoundary ?? false}, ${state}, ${routed.id}, ${now}, ${deadlines && !selfAccepted ? deadlines.signBy : null},
               ${deadlines?.answerBy ?? null}, ${actor?.userId ?? null}, ${now}, ${now})
       returning id`);
     const caseId = row!.id;
@@ -142,10 +166,21 @@ export async function registerCase(context: IntakeContext, input: IntakeInput, a
       kind: 'registered',
       ...actorFields,
       toState: 'registered',
-      toUnitId: input.dispatch ? null : routed.id,
-      data: { channel: input.channel, gridCode: placement.gridCode, nearBoundary: placement.nearBoundary },
+      toUnitId: dispatch ? null : routed.id,
+      data: {
+        channel: input.channel,
+        gridCode: placement?.gridCode ?? null,
+        nearBoundary: placement?.nearBoundary ?? false,
+        ...(placement ? {} : { located: false }),
+      },
     });
-    if (input.dispatch) {
+    if (options.reference) {
+      await tx.query(sql`
+        insert into case_intake_reference (channel, reference, case_id, sender, sent_at, received_at)
+        values (${input.channel}, ${options.reference.reference}, ${caseId}, ${options.reference.sender ?? null},
+                ${options.reference.sentAt ?? null}, ${now})`);
+    }
+    if (dispatch) {
       await appendEvent(tx, {
         caseId,
         kind: 'dispatch',
