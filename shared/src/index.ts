@@ -17,3 +17,4 @@ export * from './geometry/coordinate-systems.ts';
 export * from './cases/similarity.ts';
 export * from './schemas/case.schema.ts';
 export * from './analytics/index.ts';
+export * from './planner/index.ts';
