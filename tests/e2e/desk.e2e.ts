@@ -7,6 +7,7 @@
  *   opens it, accepts it and resolves it;
  * - a resident, not signed in, follows the code on the public tracking page
  *   and sees it resolved, with no personal data on the page;
+ * - a second call about the same drain is linked to it as a duplicate;
  * - a planner is told why the desk is not for them; repeated wrong passwords
  *   are answered with the wait.
  * Screenshots go to test-results/desk-*.png.
@@ -65,14 +66,14 @@ describe('the case desk', () => {
     await page.goto(`${server.url}/desk`);
     await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('redirect') === '/desk');
     await signIn(page, 'dispatcher', 'not-the-password');
-    await expect.poll(() => text(page, 'sign-in-error')).toBe('用户名或密码错误，请重新输入。');
+    await expect.poll(() => text(page, 'sign-in-error'), { timeout: 15_000 }).toBe('用户名或密码错误，请重新输入。');
     await signIn(page, 'dispatcher');
     await page.locator('[data-testid=intake-form]').waitFor({ timeout: 30_000 });
     expect(new URL(page.url()).pathname).toBe('/desk');
     expect(await text(page, 'current-user')).toContain('指挥中心值班员');
 
     // Keyboard only: the cursor starts in the reporter's name; Tab moves on; Enter submits.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('intake-reporterName');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 15_000 }).toBe('intake-reporterName');
     await page.keyboard.type(REPORTER_NAME);
     await page.keyboard.press('Tab');
     await page.keyboard.type(REPORTER_PHONE);
@@ -81,7 +82,7 @@ describe('the case desk', () => {
     await page.keyboard.press('Tab'); // category: type to filter, Enter to pick
     await page.keyboard.type('排水');
     await expect
-      .poll(() => page.locator('[data-testid=intake-category-options] [role=option]').first().textContent())
+      .poll(() => page.locator('[data-testid=intake-category-options] [role=option]').first().textContent(), { timeout: 15_000 })
       .toContain('排水与下水道');
     await page.keyboard.press('Enter');
     expect(await page.locator('[data-testid=intake-category]').inputValue()).toContain('0401');
@@ -148,16 +149,22 @@ describe('the case desk', () => {
     // Accept: one step, the confirm button has the focus.
     await page.locator('[data-testid=action-accept]').click();
     await page.locator('[data-testid=action-form-accept]').waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('action-submit');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: 15_000 })
+      .toBe('action-submit');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid=case-state]').getAttribute('data-state')).toBe('accepted');
+    await expect
+      .poll(() => page.locator('[data-testid=case-state]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('accepted');
     expect(await text(page, 'case-state')).toBe('已签收');
 
     // Resolve, saying what was done.
     await page.locator('[data-testid=action-resolve]').click();
     await page.locator('[data-testid=action-resolution]').fill(RESOLUTION);
     await page.locator('[data-testid=action-submit]').click();
-    await expect.poll(() => page.locator('[data-testid=case-state]').getAttribute('data-state')).toBe('resolved');
+    await expect
+      .poll(() => page.locator('[data-testid=case-state]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('resolved');
     expect(await text(page, 'case-state')).toBe('已办结');
     expect(await text(page, 'case-resolution')).toBe(RESOLUTION);
     expect(await page.locator('[data-testid=case-timeline] li').count()).toBe(4);
@@ -191,6 +198,35 @@ describe('the case desk', () => {
     ).toEqual([]);
   });
 
+  test('a second call about the same drain is offered as a likely duplicate and linked in one click', async () => {
+    expect(trackingCode, 'the first test registers the original case').not.toBe('');
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await page.goto(`${server.url}/desk`);
+    await signIn(page, 'dispatcher');
+    await page.locator('[data-testid=intake-form]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=intake-reporter-phone]').fill(REPORTER_PHONE);
+    await page.locator('[data-testid=intake-category]').fill('0401');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=intake-description]').fill('石碾村3组下水道又堵了，院坝里全是水');
+    await page.locator('[data-testid=intake-address]').fill('分水镇石碾村3组');
+    await page.locator('[data-testid=intake-submit]').click();
+    await page.locator('[data-testid=intake-result]').waitFor({ timeout: 30_000 });
+
+    const [original] = await database.db.query<{ id: number }>(sql`select id from cases where tracking_code = ${trackingCode}`);
+    const candidate = page.locator(`[data-testid=intake-duplicates] [data-testid="duplicate-${original!.id}"]`);
+    await candidate.waitFor();
+    expect(await candidate.textContent()).toContain(trackingCode);
+    await shot(page, 'duplicates');
+    await candidate.locator('[data-testid=link-duplicate]').click();
+    await expect.poll(() => text(page, 'intake-linked'), { timeout: 15_000 }).toContain(trackingCode);
+    expect(await text(page, 'intake-result-state')).toBe('已结案');
+    const [linked] = await database.db.query<{ raised_count: number }>(
+      sql`select raised_count from cases where id = ${original!.id}`,
+    );
+    expect(linked!.raised_count).toBe(2);
+  });
+
   test('a planner is told why the desk is not for them', async () => {
     const { page } = browser;
     await browser.context.clearCookies();
@@ -210,11 +246,13 @@ describe('the case desk', () => {
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       await signIn(page, 'renshe', `wrong-${attempt}`);
       // A refused password is cleared from the box once the answer is in.
-      await expect.poll(() => page.locator('[data-testid=sign-in-password]').inputValue()).toBe('');
+      await expect.poll(() => page.locator('[data-testid=sign-in-password]').inputValue(), { timeout: 15_000 }).toBe('');
       expect(await text(page, 'sign-in-error')).toBe('用户名或密码错误，请重新输入。');
     }
     await signIn(page, 'renshe');
-    await expect.poll(() => text(page, 'sign-in-error')).toMatch(/^登录失败次数过多，请在 \d+分钟 后再试。$/);
+    await expect
+      .poll(() => text(page, 'sign-in-error'), { timeout: 15_000 })
+      .toMatch(/^登录失败次数过多，请在 \d+分钟 后再试。$/);
     await shot(page, 'rate-limited');
   });
 });

@@ -18,11 +18,13 @@ export interface TransitionParts<State extends string> {
   toState: State | null;
   fromUnit: string | null;
   toUnit: string | null;
+  actorUnit?: string | null;
 }
 
 /**
  * What moved in one timeline entry: the state (待签收 → 已签收) and the unit
- * (石碾村便民服务站 → 分水镇便民服务中心), each only when it changed.
+ * (石碾村便民服务站 → 分水镇便民服务中心), each only when it changed. A unit
+ * acting on its own case (signing for it) moves nothing.
  */
 export function transition<State extends string>(
   event: TransitionParts<State>,
@@ -34,11 +36,8 @@ export function transition<State extends string>(
         ? `${stateName(event.fromState)} → ${stateName(event.toState)}`
         : stateName(event.toState)
       : null;
-  const units =
-    event.toUnit && event.fromUnit !== event.toUnit
-      ? event.fromUnit
-        ? `${event.fromUnit} → ${event.toUnit}`
-        : event.toUnit
-      : null;
+  let units: string | null = null;
+  if (event.toUnit && event.fromUnit && event.fromUnit !== event.toUnit) units = `${event.fromUnit} → ${event.toUnit}`;
+  else if (event.toUnit && !event.fromUnit && event.toUnit !== event.actorUnit) units = event.toUnit;
   return { states, units };
 }
