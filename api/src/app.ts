@@ -12,6 +12,7 @@ import { requestLog } from './http/request-log.ts';
 import { createRouter } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Readiness } from './readiness.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
 import { configRoutes } from './routes/config.routes.ts';
@@ -19,6 +20,8 @@ import type { RouteDependencies } from './routes/dependencies.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { gridRoutes } from './routes/grids.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { intakeWebhookRoutes } from './routes/intake-webhooks.routes.ts';
+import { open311Routes } from './routes/open311.routes.ts';
 import { positionRoutes } from './routes/positions.routes.ts';
 import { regionRoutes } from './routes/regions.routes.ts';
 import { streamRoutes } from './routes/stream.routes.ts';
@@ -67,6 +70,9 @@ export function createApp(deps: AppDependencies) {
   app.route('/', tileRoutes(routeDependencies));
   app.route('/', authRoutes(routeDependencies));
   app.route('/', caseRoutes(routeDependencies));
+  app.route('/', intakeWebhookRoutes(routeDependencies));
+  app.route('/', adminRoutes(routeDependencies));
+  app.route('/', open311Routes(routeDependencies));
   app.route('/', streamRoutes(routeDependencies));
   app.route('/', positionRoutes(routeDependencies));
   app.route('/', wallRoutes(routeDependencies));
@@ -88,6 +94,9 @@ export function createApp(deps: AppDependencies) {
       { name: 'auth', description: 'Sign-in sessions (httpOnly cookie)' },
       { name: 'cases', description: 'Cases (诉求): intake, queue, actions on the five-level ladder' },
       { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
+      { name: 'intake', description: 'Inbound SMS, WeChat and e-mail webhooks (shared-secret header)' },
+      { name: 'administration', description: 'Taxonomy, policies, holiday calendar, jobs (administrator only)' },
+      { name: 'open311', description: 'Open311 GeoReport v2 (/open311/v2/, JSON; errors as [{code, description}])' },
       { name: 'live', description: "Live events (SSE) and grid workers' positions" },
       { name: 'wall', description: 'The map wall: numbers, feed, grids, play-back (no personal data)' },
     ],

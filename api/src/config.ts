@@ -34,6 +34,10 @@ export interface Config {
   basemapStyleUrl: string | undefined;
   /** Memory for cached vector tiles, in MiB; 0 turns the cache off. */
   tileCacheMegabytes: number;
+  /** Open311 clients must send this api_key to POST a request; undefined: POST is open to all. */
+  open311ApiKey: string | undefined;
+  /** Shared secret of the SMS / WeChat / e-mail webhooks (X-Minqing-Webhook-Token); undefined: webhooks are off (503). */
+  intakeWebhookToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +137,22 @@ const environmentSchema = z.object({
       }),
   ),
   TILE_CACHE_MB: integerSetting(0, 16_384),
+  OPEN311_API_KEY: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || /^[\x21-\x7e]{8,200}$/.test(value), {
+        message: 'must be 8 to 200 printable characters without spaces (leave it unset to let any Open311 client post)',
+      }),
+  ),
+  INTAKE_WEBHOOK_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || /^[\x21-\x7e]{16,200}$/.test(value), {
+        message: 'must be 16 to 200 printable characters without spaces (leave it unset to turn the webhooks off)',
+      }),
+  ),
 });
 
 function resolveFromRoot(path: string): string {
@@ -163,6 +183,8 @@ export function loadConfig(environment: Record<string, string | undefined> = rea
     webDistDir: resolveFromRoot(settings.WEB_DIST_DIR ?? 'web/dist'),
     basemapStyleUrl: settings.BASEMAP_STYLE_URL,
     tileCacheMegabytes: settings.TILE_CACHE_MB ?? 64,
+    open311ApiKey: settings.OPEN311_API_KEY,
+    intakeWebhookToken: settings.INTAKE_WEBHOOK_TOKEN,
   };
 }
 
@@ -180,5 +202,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
+    open311ApiKey: config.open311ApiKey === undefined ? undefined : '***',
+    intakeWebhookToken: config.intakeWebhookToken === undefined ? undefined : '***',
   };
 }
