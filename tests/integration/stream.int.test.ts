@@ -107,7 +107,7 @@ beforeAll(async () => {
   state.markReady({ migrations: 0, demo: null });
   app = createApp({
     db: database.db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
     state,
     config: loadConfig({ LOG_LEVEL: 'silent' }),
   });

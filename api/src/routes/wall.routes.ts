@@ -28,7 +28,7 @@ import {
   type GridLoad,
   type WallSummary,
 } from '../stream/wall.service.ts';
-import { CASE_FILTER_PARAMETERS, parseCaseFilter } from '../tiles/case-filter.ts';
+import { parseCaseFilter } from '../tiles/case-filter.ts';
 import type { RouteDependencies } from './dependencies.ts';
 
 const CardSchema = z.enum(['none', 'yellow', 'red']);
@@ -298,11 +298,9 @@ function requireWallViewer(c: Context<AppEnv>) {
   return actor;
 }
 
-/** The query's filter parameters only (others, like limit, are the route's own). */
-function filterParameters(query: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(query).filter(([name]) => (CASE_FILTER_PARAMETERS as readonly string[]).includes(name) || name === 'v'),
-  );
+/** The query less the route's own parameters (limit): the rest must be case filters, or it is a 400. */
+function filterParameters(query: Record<string, string>, own: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([name]) => !own.includes(name)));
 }
 
 export function wallRoutes({ db, clock }: RouteDependencies) {
@@ -312,7 +310,8 @@ export function wallRoutes({ db, clock }: RouteDependencies) {
 
   router.openapi(summaryRoute, async (c) => {
     requireWallViewer(c);
-    return c.json(await summaries.get('all', () => wallSummary(db, clock.now())), 200);
+    const now = clock.now();
+    return c.json(await summaries.get(ShortCache.slice(now, 3), () => wallSummary(db, now)), 200);
   });
 
   router.openapi(feedRoute, async (c) => {
@@ -324,7 +323,7 @@ export function wallRoutes({ db, clock }: RouteDependencies) {
   router.openapi(queueRoute, async (c) => {
     requireWallViewer(c);
     const now = clock.now();
-    const filter = parseCaseFilter(filterParameters(c.req.query()), now);
+    const filter = parseCaseFilter(filterParameters(c.req.query(), ['limit']), now);
     return c.json({ cases: await wallQueue(db, filter, c.req.valid('query').limit ?? 30, now) }, 200);
   });
 
@@ -337,7 +336,8 @@ export function wallRoutes({ db, clock }: RouteDependencies) {
     requireWallViewer(c);
     const now = clock.now();
     const filter = parseCaseFilter(filterParameters(c.req.query()), now);
-    return c.json({ grids: await loads.get(gridLoadsKey(filter), () => gridLoads(db, filter, now)) }, 200);
+    const key = `${ShortCache.slice(now, 5)}|${gridLoadsKey(filter)}`;
+    return c.json({ grids: await loads.get(key, () => gridLoads(db, filter, now)) }, 200);
   });
 
   router.openapi(gridRoute, async (c) => {

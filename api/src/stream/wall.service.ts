@@ -31,10 +31,19 @@ export const WALL_TIME_ZONE = 'Asia/Shanghai';
 const OPEN = sql.unsafeRaw("('registered', 'dispatched', 'accepted', 'in_progress')");
 const DONE = sql.unsafeRaw("('resolved', 'callback', 'closed')");
 
-/** Values kept for a few seconds, shared by every wall this process serves. */
+/**
+ * Values kept for a few seconds, shared by every wall this process serves.
+ * Keys carry the clock's slice (`ShortCache.slice`), so a clock that jumps
+ * (tests move it by days) never reads a value of another time.
+ */
 export class ShortCache<T> {
   private readonly entries = new Map<string, { value: Promise<T>; until: number }>();
   constructor(private readonly seconds: number) {}
+
+  /** The clock's slice of `seconds` as a key part. */
+  static slice(now: Date, seconds: number): string {
+    return String(Math.floor(now.getTime() / (seconds * 1000)));
+  }
 
   get(key: string, make: () => Promise<T>): Promise<T> {
     const now = performance.now();
