@@ -93,7 +93,8 @@ class NoCategoryError extends DomainError {
 /**
  * A place named in free text: a building address (with or without its town's
  * name), else a village or community (preferring one whose town is named
- * too), else a named place of the basemap. Null when nothing is named.
+ * too), else a named place of the basemap smaller than a town (a hamlet).
+ * Null when nothing is named: a town alone is too coarse to route by.
  */
 export async function findPlaceInText(db: Queryable, input: string): Promise<GazetteerMatch | null> {
   const text = normaliseDigits(input);
@@ -118,7 +119,7 @@ export async function findPlaceInText(db: Queryable, input: string): Promise<Gaz
   const [place] = await db.query<GazetteerMatch>(sql`
     select ST_X(ST_PointOnSurface(geom)) as lon, ST_Y(ST_PointOnSurface(geom)) as lat, name as label, 'place' as source
     from basemap_feature
-    where layer = 'settlement' and char_length(name) >= 3 and strpos(${text}, name) > 0
+    where layer = 'settlement' and kind not in ('city', 'town') and char_length(name) >= 3 and strpos(${text}, name) > 0
     order by char_length(name) desc, id
     limit 1`);
   return place ? { ...place, lon: Number(place.lon), lat: Number(place.lat) } : null;
@@ -187,7 +188,9 @@ export async function registerMessage(context: IntakeContext, message: InboundMe
       address ??= match.label;
       placeSource = 'text';
     } else {
-      address ??= (await townNamedIn(db, message.text)) ?? undefined;
+      // Marked unconfirmed, so that the intake does not read the bare town name as the place.
+      const town = await townNamedIn(db, message.text);
+      if (town) address ??= `${town}（位置待核实 / place to be confirmed）`;
     }
   }
 

@@ -35,7 +35,7 @@ const receivedAt = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-23T09:30:00+08:00' })
   .optional()
   .openapi({ description: 'When the gateway received the message' });
-const phone = z.string().trim().regex(PHONE_PATTERN, 'must be a phone number');
+const phone = z.string({ message: 'is required' }).trim().regex(PHONE_PATTERN, 'must be a phone number');
 
 const SmsSchema = z
   .object({
