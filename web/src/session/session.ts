@@ -56,3 +56,9 @@ export function forgetSession(): void {
   user.value = null;
   known.value = true;
 }
+
+/** The navigation that sends a user whose session ended to the sign-in page, to come back here afterwards. */
+export function signInAgain(currentPath: string) {
+  forgetSession();
+  return { name: 'signin', query: { redirect: currentPath } } as const;
+}
