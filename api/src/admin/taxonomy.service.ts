@@ -162,7 +162,12 @@ export async function updateCategory(
     if (!current) throw new NotFoundError(`category ${code} does not exist`, 'unknown_category');
     const group = current.parent_code === null;
     if (group) checkLeafFields(code, change);
-    if (change.departmentUnitId) await requireDepartment(tx, change.departmentUnitId);
+    const keep = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+    const routing = keep(change.routing, current.routing);
+    if (change.departmentUnitId) {
+      departmentGoesWithRouting(code, routing);
+      await requireDepartment(tx, change.departmentUnitId);
+    }
     if (!group && change.active === true) {
       const [parent] = await tx.query<{ active: boolean; name: string }>(
         sql`select active, name from category where code = ${current.parent_code}`,
@@ -173,9 +178,6 @@ export async function updateCategory(
           'group_inactive',
         );
     }
-    const keep = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-    const routing = keep(change.routing, current.routing);
-    if (change.departmentUnitId) departmentGoesWithRouting(code, routing);
     // Routed to the village or town again: the department no longer takes its cases.
     const departmentUnitId = routing === 'department' ? keep(change.departmentUnitId, current.department_unit_id) : null;
     const [row] = await tx.query<CategoryRow>(sql`
