@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { intakeWebhookRoutes } from './routes/intake-webhooks.routes.ts';
 import { open311Routes } from './routes/open311.routes.ts';
 import { positionRoutes } from './routes/positions.routes.ts';
+import { plannerRoutes } from './routes/planner.routes.ts';
 import { regionRoutes } from './routes/regions.routes.ts';
 import { streamRoutes } from './routes/stream.routes.ts';
 import { tileRoutes } from './routes/tiles.routes.ts';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDependencies) {
   app.route('/', streamRoutes(routeDependencies));
   app.route('/', positionRoutes(routeDependencies));
   app.route('/', wallRoutes(routeDependencies));
+  app.route('/', plannerRoutes(routeDependencies));
 
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
@@ -94,6 +96,7 @@ export function createApp(deps: AppDependencies) {
       { name: 'auth', description: 'Sign-in sessions (httpOnly cookie)' },
       { name: 'cases', description: 'Cases (诉求): intake, queue, actions on the five-level ladder' },
       { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
+      { name: 'planner', description: 'Grid planner: drafts, checks, proposals, publishing, import/export, worker assignments' },
       { name: 'intake', description: 'Inbound SMS, WeChat and e-mail webhooks (shared-secret header)' },
       { name: 'administration', description: 'Taxonomy, policies, holiday calendar, jobs (administrator only)' },
       { name: 'open311', description: 'Open311 GeoReport v2 (/open311/v2/, JSON; errors as [{code, description}])' },

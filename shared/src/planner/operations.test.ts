@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOUSEHOLD_BAND } from '../grid/household-band.ts';
 import { CHECKS, checkDraft } from './checks.ts';
-import { drawGrid, mergeGrids, paintBuildings, reshapeGrid, splitGrid } from './operations.ts';
+import { drawGrid, mergeGrids, paintBuildings, reshapeGrid, splitGrid, suggestSplitLine } from './operations.ts';
 import { at, building, buildingsIn, grid, rectangle, shape, village } from './test-shapes.ts';
 
 const V = '500101144200';
@@ -116,5 +116,16 @@ describe('paintBuildings', () => {
   it('says when there is nothing to paint', () => {
     expect(paintBuildings(grids, place, buildings, [east[0]!.id], 'b')).toEqual({ valid: false, reason: 'nothing_to_paint' });
     expect(paintBuildings(grids, place, [building(V, 10, 10, 1)], [], 'b')).toEqual({ valid: false, reason: 'nothing_to_paint' });
+  });
+});
+
+describe('suggestSplitLine', () => {
+  it('finds a straight cut that leaves both halves in the band', () => {
+    const line = suggestSplitLine(grids[0]!, buildings, DEFAULT_HOUSEHOLD_BAND);
+    expect(line).not.toBeNull();
+    const result = splitGrid(grids, 'a', line!, buildings);
+    expect(result.valid).toBe(true);
+    if (!result.valid) return;
+    expect(check(result.grids).grids.every((entry) => entry.status === 'green')).toBe(true);
   });
 });

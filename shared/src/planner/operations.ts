@@ -380,3 +380,62 @@ export function renameGrid(grids: readonly PlannerGrid[], key: string, name: str
   if (trimmed.length === 0 || trimmed.length > 100) return refuse(EDIT_REASONS.invalidShape);
   return { valid: true, grids: grids.map((grid) => (grid.key === key ? { ...grid, name: trimmed } : grid)), changed: [key] };
 }
+
+/**
+ * A straight line across a grid that splits its households in two halves
+ * inside the band, with no building within `clearanceMetres` of the line:
+ * tried across the grid's long axis first, then turned in steps. Null when no
+ * straight cut does it. The planner offers it; the planner draws it.
+ */
+export function suggestSplitLine(
+  grid: PlannerGrid,
+  buildings: readonly PlannerBuilding[],
+  band: { min: number; max: number },
+  clearanceMetres = 3,
+): Position[] | null {
+  const inside = buildings.filter((building) => pointInMultiPolygon(building.position, grid.boundary));
+  if (inside.length < 2) return null;
+  const box = boundingBoxOf(grid.boundary);
+  const origin: Position = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+  const scaleX = Math.cos((origin[1] * Math.PI) / 180) * 111_320;
+  const scaleY = 110_540;
+  const points = inside.map((building) => ({
+    x: (building.position[0] - origin[0]) * scaleX,
+    y: (building.position[1] - origin[1]) * scaleY,
+    households: building.households,
+  }));
+  const reach = Math.hypot((box[2] - box[0]) * scaleX, (box[3] - box[1]) * scaleY) + 50;
+  const total = points.reduce((sum, entry) => sum + entry.households, 0);
+  for (let step = 0; step < 36; step++) {
+    const angle = (step * Math.PI) / 36;
+    const ux = Math.cos(angle);
+    const uy = Math.sin(angle);
+    const sorted = points.map((entry) => ({ ...entry, along: entry.x * ux + entry.y * uy })).sort((a, b) => a.along - b.along);
+    let running = 0;
+    let best: { at: number; slack: number } | null = null;
+    for (let index = 0; index + 1 < sorted.length; index++) {
+      running += sorted[index]!.households;
+      const gap = sorted[index + 1]!.along - sorted[index]!.along;
+      if (gap < clearanceMetres * 2) continue;
+      const slack = Math.min(running - band.min, band.max - running, total - running - band.min, band.max - (total - running));
+      if (slack >= 0 && (!best || slack > best.slack))
+        best = { at: (sorted[index]!.along + sorted[index + 1]!.along) / 2, slack };
+    }
+    if (!best) continue;
+    // The cut is the line {p : p·u = at}, drawn from one side of the grid to the other.
+    const cx = ux * best.at;
+    const cy = uy * best.at;
+    const toDegrees = (x: number, y: number): Position => [origin[0] + x / scaleX, origin[1] + y / scaleY];
+    const line = [toDegrees(cx - uy * reach, cy + ux * reach), toDegrees(cx + uy * reach, cy - ux * reach)];
+    const result = splitGrid([grid], grid.key, line, inside);
+    if (!result.valid) continue;
+    const halves = result.grids.map((part) => householdsIn(part.boundary, inside));
+    if (
+      result.grids.every((part) => partsOf(part.boundary).length === 1) &&
+      halves.every((households) => households >= band.min && households <= band.max)
+    ) {
+      return line;
+    }
+  }
+  return null;
+}
