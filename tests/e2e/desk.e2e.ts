@@ -7,6 +7,7 @@
  *   opens it, accepts it and resolves it;
  * - a resident, not signed in, follows the code on the public tracking page
  *   and sees it resolved, with no personal data on the page;
+ * - a resident files their own request on the public page and follows it;
  * - a second call about the same drain is linked to it as a duplicate;
  * - a planner is told why the desk is not for them; repeated wrong passwords
  *   are answered with the wait.
@@ -196,6 +197,28 @@ describe('the case desk', () => {
       browser.problems.filter((problem) => problem.startsWith('page error')),
       diagnostics(),
     ).toEqual([]);
+  });
+
+  test('a resident files a request on the public page and follows it with the code it answers', async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await page.goto(`${server.url}/track`);
+    await page.locator('[data-testid=public-request-form]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=public-category]').selectOption('0403');
+    await page.locator('[data-testid=public-description]').fill('石碾村5组路口的路灯坏了一个多星期，晚上很黑');
+    await page.locator('[data-testid=public-address]').fill('分水镇石碾村5组');
+    await page.locator('[data-testid=public-request-submit]').click();
+    const code = page.locator('[data-testid=public-tracking-code]');
+    await code.waitFor({ timeout: 30_000 });
+    const publicCode = ((await code.textContent()) ?? '').trim();
+    expect(publicCode).toMatch(/^[0-9]{6}-[A-Z2-9]{6}-[A-Z2-9]$/);
+    await page.getByRole('link', { name: '查看进度' }).click();
+    await page.locator('[data-testid=track-result]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=track-state]').getAttribute('data-state')).toBe('dispatched');
+    const [stored] = await database.db.query<{ channel: string; category_code: string }>(
+      sql`select channel, category_code from cases where tracking_code = ${publicCode}`,
+    );
+    expect(stored).toEqual({ channel: 'web', category_code: '0403' });
   });
 
   test('a second call about the same drain is offered as a likely duplicate and linked in one click', async () => {
