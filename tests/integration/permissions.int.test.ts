@@ -157,6 +157,15 @@ async function cookieOf(username: string): Promise<string> {
   return cookie;
 }
 
+/** JSON bodies as objects; anything else (a page, an image) kept as a short text. */
+function parseBody(text: string): Json {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return { raw: text.slice(0, 100) };
+  }
+}
+
 async function request(
   role: Role,
   method: string,
@@ -169,13 +178,7 @@ async function request(
   if (username) headers.cookie = await cookieOf(username);
   const response = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  let parsed: Json = {};
-  try {
-    parsed = text ? JSON.parse(text) : {};
-  } catch {
-    parsed = { raw: text.slice(0, 100) };
-  }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parseBody(text) };
 }
 
 /** A case from the public web form in 石碾村: held at the command center (registered) or dispatched to the village. */
