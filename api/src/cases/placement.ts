@@ -110,6 +110,25 @@ export async function lookUpAddress(db: Queryable, address: string): Promise<Gaz
   return match ? { lon: Number(match.lon), lat: Number(match.lat), label: match.label, source: match.source } : null;
 }
 
+/** Suggestions for an address being typed: buildings, villages and towns, named places. */
+export async function searchGazetteer(db: Queryable, query: string, limit: number): Promise<GazetteerMatch[]> {
+  const text = query.trim();
+  if (text.length === 0) return [];
+  const pattern = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const rows = await db.query<GazetteerMatch & { rank: number }>(sql`
+    (select ST_X(location) as lon, ST_Y(location) as lat, address as label, 'building' as source, 2 as rank
+       from building where address like ${pattern} order by length(address), id limit ${limit}::int)
+    union all
+    (select ST_X(ST_PointOnSurface(boundary)), ST_Y(ST_PointOnSurface(boundary)), full_name, 'region', 0
+       from region where name like ${pattern} or full_name like ${pattern} order by level desc, code limit ${limit}::int)
+    union all
+    (select ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), name, 'place', 1
+       from basemap_feature where layer = 'settlement' and name like ${pattern} order by length(name), id limit ${limit}::int)
+    order by rank, label
+    limit ${limit}::int`);
+  return rows.map((row) => ({ lon: Number(row.lon), lat: Number(row.lat), label: row.label, source: row.source }));
+}
+
 export interface RoutedUnit {
   id: number;
   name: string;

@@ -20,6 +20,7 @@ import {
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { escalationUnit, type LockedCase } from './actions.service.ts';
+import { routeCase } from './placement.ts';
 import { caseScope, CASE_READERS, handlesCase } from './scope.ts';
 
 export interface CaseSummary {
@@ -77,6 +78,8 @@ export interface CaseDetail extends CaseSummary {
   cards: { colour: CardColour; unit: string; thresholdAt: Date }[];
   timeline: CaseEventView[];
   allowedActions: CaseAction[];
+  /** Where dispatching without naming a unit would send it (the unit owning the place and category). */
+  suggestedUnit: { id: number; name: string } | null;
 }
 
 interface SummaryRow {
@@ -210,8 +213,22 @@ export async function getCase(db: Queryable, caseId: number, actor: Actor, now: 
       inScope: true,
     },
   );
+  const suggestedUnit =
+    actions.includes('dispatch') && row.lon !== null && row.lat !== null
+      ? await routeCase(db, row.category_code, {
+          lon: Number(row.lon),
+          lat: Number(row.lat),
+          gridCode: row.grid_code,
+          villageCode: row.village_code,
+          villageName: row.village_name,
+          townCode: row.town_code,
+          townName: row.town_name,
+          nearBoundary: row.near_boundary,
+        }).then((unit) => ({ id: unit.id, name: unit.name }))
+      : null;
   return {
     ...toSummary(row, now),
+    suggestedUnit,
     description: row.description,
     reporterName: handles ? row.reporter_name : maskName(row.reporter_name),
     reporterPhone: handles ? row.reporter_phone : maskPhone(row.reporter_phone),

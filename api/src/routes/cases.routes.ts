@@ -6,6 +6,7 @@ import { actOnCase } from '../cases/actions.service.ts';
 import { loadCasePolicy } from '../cases/case-policy.ts';
 import { findLikelyDuplicates } from '../cases/duplicates.service.ts';
 import { registerCase } from '../cases/intake.service.ts';
+import { searchGazetteer } from '../cases/placement.ts';
 import { caseScope } from '../cases/scope.ts';
 import { getCase, listCases, trackCase } from '../cases/views.service.ts';
 import { NotFoundError } from '../errors.ts';
@@ -216,6 +217,43 @@ const unitsRoute = createRoute({
   },
 });
 
+const gazetteerRoute = createRoute({
+  method: 'get',
+  path: '/api/gazetteer',
+  tags: ['cases'],
+  summary: 'Places matching what is typed: villages and towns, named places, building addresses',
+  request: {
+    query: z.object({
+      q: z
+        .string({ message: 'is required: the text to look up' })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(100, 'must be at most 100 characters'),
+      limit: z.coerce
+        .number({ message: 'must be a number' })
+        .int()
+        .min(1, 'must be at least 1')
+        .max(50, 'must be at most 50')
+        .default(10),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Matches, places before buildings',
+      content: {
+        'application/json': {
+          schema: z.object({
+            matches: z.array(
+              z.object({ lon: z.number(), lat: z.number(), label: z.string(), source: z.enum(['building', 'region', 'place']) }),
+            ),
+          }),
+        },
+      },
+    },
+    ...errors,
+  },
+});
+
 export function caseRoutes({ db, clock }: RouteDependencies) {
   return createRouter()
     .openapi(intakeRoute, async (c) => {
@@ -273,8 +311,9 @@ export function caseRoutes({ db, clock }: RouteDependencies) {
         department_unit_id: number | null;
         answer_working_days: number | null;
         active: boolean;
+        keywords: string[];
       }>(
-        sql`select code, name, name_en, parent_code, routing, department_unit_id, answer_working_days, active from category order by sort_order, code`,
+        sql`select code, name, name_en, parent_code, routing, department_unit_id, answer_working_days, active, keywords from category order by sort_order, code`,
       );
       const shape = (row: (typeof rows)[number]) => ({
         code: row.code,
@@ -284,11 +323,17 @@ export function caseRoutes({ db, clock }: RouteDependencies) {
         departmentUnitId: row.department_unit_id,
         answerWorkingDays: row.answer_working_days,
         active: row.active,
+        keywords: row.keywords,
       });
       const categories = rows
         .filter((row) => row.parent_code === null)
         .map((group) => ({ ...shape(group), children: rows.filter((row) => row.parent_code === group.code).map(shape) }));
       return c.json({ categories }, 200);
+    })
+    .openapi(gazetteerRoute, async (c) => {
+      requireActor(c);
+      const { q, limit } = c.req.valid('query');
+      return c.json({ matches: await searchGazetteer(db, q, limit) }, 200);
     })
     .openapi(unitsRoute, async (c) => {
       requireActor(c);

@@ -114,6 +114,11 @@ export const CategorySchema = z
     departmentUnitId: z.number().int().nullable(),
     answerWorkingDays: z.number().int().nullable(),
     active: z.boolean(),
+    keywords: z
+      .array(z.string())
+      .openapi({
+        description: 'Words that suggest this category (used for guessing a message’s category and by the desk’s search)',
+      }),
     children: z.array(
       z.object({
         code: z.string(),
@@ -123,6 +128,7 @@ export const CategorySchema = z
         departmentUnitId: z.number().int().nullable(),
         answerWorkingDays: z.number().int().nullable(),
         active: z.boolean(),
+        keywords: z.array(z.string()),
       }),
     ),
   })

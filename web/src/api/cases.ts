@@ -59,6 +59,8 @@ export interface CaseEvent {
 
 /** One case (GET /api/cases/{id}): the summary, the trace and what the reader may do. */
 export interface CaseDetail extends CaseSummary {
+  /** Where dispatching without naming a unit sends it; null when the reader cannot dispatch. */
+  suggestedUnit?: { id: number; name: string } | null;
   description: string;
   reporterName: string | null;
   reporterPhone: string | null;
@@ -110,6 +112,7 @@ export interface CategoryEntry {
   departmentUnitId: number | null;
   answerWorkingDays: number | null;
   active: boolean;
+  keywords?: string[];
 }
 
 export interface CategoryGroup extends CategoryEntry {

@@ -24,6 +24,8 @@ interface CategoryNode {
   name: string;
   nameEn: string;
   active: boolean;
+  /** The deployment's keywords (the API sends them); the default taxonomy's are used when absent. */
+  keywords?: readonly string[];
   children?: readonly CategoryNode[];
 }
 
@@ -69,7 +71,7 @@ export function categoryChoices(groups: readonly CategoryNode[]): CategoryChoice
           groupCode: group.code,
           groupName: group.name,
           groupNameEn: group.nameEn,
-          keywords: KEYWORDS.get(child.code) ?? [],
+          keywords: child.keywords ?? KEYWORDS.get(child.code) ?? [],
           initials: pinyinInitials(child.name),
         })),
     );
