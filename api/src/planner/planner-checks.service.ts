@@ -10,6 +10,7 @@ import {
   CHECKS,
   DEFAULT_THRESHOLDS,
   checkDraft,
+  isNoise,
   meanWidth,
   type CheckIssue,
   type CheckReport,
@@ -42,7 +43,7 @@ async function postgisFindings(
   return db.query<PieceRow>(sql`
     with g as (
       select d->>'key' as key, d->>'villageCode' as village_code, ST_SetSRID(ST_GeomFromGeoJSON(d->'boundary'), 4326) as geom
-      from jsonb_array_elements(${payload}::jsonb) d
+      from jsonb_array_elements(${payload}::text::jsonb) d
     ),
     valid as (select * from g where ST_IsValid(geom)),
     v as (select code, boundary from region where code = any(${villageCodes}::text[])),
@@ -50,7 +51,7 @@ async function postgisFindings(
       select 'invalid'::text as kind, g.village_code, array[g.key] as keys, 0::float8 as area, 0::float8 as perimeter, ST_IsValidReason(g.geom) as reason
       from g where not ST_IsValid(g.geom)
     ),
-    overlaps as (
+    overlap_pieces as (
       select 'overlap'::text as kind, a.village_code, array[a.key, b.key] as keys, (ST_Dump(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3))).geom as piece
       from valid a join valid b on a.village_code = b.village_code and a.key < b.key and a.geom && b.geom and ST_Relate(a.geom, b.geom, '2********')
     ),
@@ -65,7 +66,7 @@ async function postgisFindings(
       from v
       where exists (select 1 from g where g.village_code = v.code)
     ),
-    pieces as (select * from overlaps union all select * from outside union all select * from gaps)
+    pieces as (select * from overlap_pieces union all select * from outside union all select * from gaps)
     select kind, village_code, keys, ST_Area(piece::geography) as area, ST_Perimeter(piece::geography) as perimeter, null::text as reason
     from pieces where not ST_IsEmpty(piece)
     union all
@@ -107,7 +108,7 @@ export async function checkOnServer(db: Queryable, input: ServerCheckInput): Pro
       });
       continue;
     }
-    if (finding.area < thresholds.noiseSquareMetres) continue;
+    if (isNoise(finding.area, finding.perimeter, thresholds)) continue;
     const width = meanWidth(finding.area, finding.perimeter);
     const sliver = width < thresholds.sliverWidthMetres || finding.area < thresholds.sliverSquareMetres;
     const check = sliver

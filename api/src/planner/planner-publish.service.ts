@@ -60,7 +60,7 @@ export class DraftFailsChecksError extends InvalidInputError {
   }
 }
 
-/** Midnight of the day in Asia/Shanghai; refused when not a calendar date or after today there. */
+/** Midnight of a past day in Asia/Shanghai, or now for today; refused when not a calendar date or after today there. */
 function effectiveInstant(day: string, now: Date): Date {
   const instant = new Date(`${day}T00:00:00+08:00`);
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
@@ -75,7 +75,8 @@ function effectiveInstant(day: string, now: Date): Date {
       'future_date',
     );
   }
-  return instant;
+  // Today: from now on (earlier today the old grids were still in force).
+  return day === today ? now : instant;
 }
 
 export async function previewPublication(
@@ -176,7 +177,7 @@ async function publishSteps(
   const differences = await tx.query<{ code: string; difference: number }>(sql`
     select d->>'code' as code,
       ST_Area(ST_SymDifference(g.boundary, ST_SetSRID(ST_GeomFromGeoJSON(d->'boundary'), 4326))::geography) as difference
-    from jsonb_array_elements(${payload}::jsonb) d
+    from jsonb_array_elements(${payload}::text::jsonb) d
     join grid g on g.code = d->>'code' and g.valid_to is null`);
   const changedCodes = new Set(differences.filter((row) => row.difference >= UNCHANGED_SQUARE_METRES).map((row) => row.code));
   const draftCodes = new Set(continued.map((grid) => grid.code!));
@@ -227,7 +228,10 @@ async function publishSteps(
     const [row] = await tx.query<{ id: number }>(sql`
       insert into grid (code, village_code, name, version, valid_from, boundary, flag)
       values (${entry.code}, ${entry.grid.villageCode}, ${entry.name}, ${entry.version}, ${validFrom},
-        ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(entry.grid.boundary)}), 4326)), ${flagOf.get(entry.grid.key) ?? null})
+        -- Kept inside the village exactly: coordinates rounded to 1e-7° may stray a few millimetres over its edge.
+        (select ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(entry.grid.boundary)}), 4326), v.boundary)), 3))
+         from region v where v.code = ${entry.grid.villageCode}),
+        ${flagOf.get(entry.grid.key) ?? null})
       returning id`);
     addedIds.push(row!.id);
   }
@@ -354,7 +358,7 @@ async function publishSteps(
   const [publication] = await tx.query<{ id: number }>(sql`
     insert into grid_publication (region_code, valid_from, published_by_user_id, draft_revision, summary)
     values (${code}, ${validFrom}, ${actor.userId}, ${draft.revision},
-      ${JSON.stringify({ grids: summary.grids, codes, buildingsChanged: summary.buildingsChanged, cases: summary.cases.length, workers: summary.workers.length, checks: summary.checks })}::jsonb)
+      ${JSON.stringify({ grids: summary.grids, codes, buildingsChanged: summary.buildingsChanged, cases: summary.cases.length, workers: summary.workers.length, checks: summary.checks })}::text::jsonb)
     returning id`);
   const publicationId = publication!.id;
   const beforeIds = closedRows.map((row) => row.id);
@@ -367,7 +371,7 @@ async function publishSteps(
     await tx.query(sql`
       insert into grid_publication_building (publication_id, building_id, from_grid_code, to_grid_code)
       select ${publicationId}, building_id, from_code, to_code
-      from jsonb_to_recordset(${JSON.stringify(buildingChanges.map((change) => ({ building_id: change.buildingId, from_code: change.from, to_code: change.to })))}::jsonb)
+      from jsonb_to_recordset(${JSON.stringify(buildingChanges.map((change) => ({ building_id: change.buildingId, from_code: change.from, to_code: change.to })))}::text::jsonb)
         as change(building_id bigint, from_code text, to_code text)`);
   }
   for (const moved of summary.cases) {

@@ -13,6 +13,7 @@ import { sql, type Queryable } from '@minqing/db';
 import {
   bandPosition,
   invalidReason,
+  isNoise,
   normaliseMultiPolygon,
   toWgs84,
   type CheckReport,
@@ -142,6 +143,13 @@ export async function importGrids(
       entry.problems.push(`${label} has missing or non-numeric coordinates`);
       continue;
     }
+    const looksSwapped = positions.every(([x, y]) => inBox(y!, x!)) && !positions.some(([x, y]) => inBox(x!, y!));
+    if (looksSwapped) {
+      entry.problems.push(
+        `${label} has its coordinates in latitude, longitude order; GeoJSON and shapefiles put longitude first: swap them`,
+      );
+      continue;
+    }
     if (positions.some(([x, y]) => Math.abs(x!) > 180 || Math.abs(y!) > 90)) {
       entry.problems.push(
         `${label} has coordinates outside longitude/latitude range (e.g. ${positions[0]!.slice(0, 2).join(', ')}): projected metres without a projection file?`,
@@ -211,10 +219,11 @@ export async function importGrids(
     }>(sql`
       with f as (
         select (d->>'index')::int as index, ST_SetSRID(ST_GeomFromGeoJSON(d->'geometry'), 4326) as geom
-        from jsonb_array_elements(${payload}::jsonb) d
+        from jsonb_array_elements(${payload}::text::jsonb) d
       )
       select f.index, best.code as village_code, best.share as inside_share,
-        case when best.code is null then null else ST_Area(ST_Difference(f.geom, best.boundary)::geography) end as outside_m2
+        case when best.code is null then null else ST_Area(ST_Difference(f.geom, best.boundary)::geography) end as outside_m2,
+        case when best.code is null then null else ST_Perimeter(ST_Difference(f.geom, best.boundary)::geography) end as outside_perimeter
       from f
       left join lateral (
         select v.code, v.boundary, ST_Area(ST_Intersection(f.geom, v.boundary)) / nullif(ST_Area(f.geom), 0) as share
@@ -236,7 +245,7 @@ export async function importGrids(
         continue;
       }
       entry.villageCode = villageCode;
-      if (row?.village_code === villageCode && (row.outside_m2 ?? 0) > 1) {
+      if (row?.village_code === villageCode && !isNoise(row.outside_m2 ?? 0, row.outside_perimeter ?? 0)) {
         entry.problems.push(
           `${label} reaches ${Math.round(row.outside_m2!)} m² outside its village ${villageNames.get(villageCode)} (${villageCode})`,
         );

@@ -286,13 +286,13 @@ export async function saveDraft(db: Queryable, actor: Actor, code: string, input
   if (input.revision === 0) {
     const [row] = await db.query<{ revision: number }>(sql`
       insert into grid_draft (region_code, grids, note, created_by_user_id, updated_by_user_id)
-      values (${code}, ${payload}::jsonb, ${input.note ?? null}, ${actor.userId}, ${actor.userId})
+      values (${code}, ${payload}::text::jsonb, ${input.note ?? null}, ${actor.userId}, ${actor.userId})
       on conflict (region_code) do nothing
       returning revision`);
     if (!row) await throwStale(db, code, 0);
   } else {
     const [row] = await db.query<{ revision: number }>(sql`
-      update grid_draft set grids = ${payload}::jsonb, note = coalesce(${input.note ?? null}, note), revision = revision + 1,
+      update grid_draft set grids = ${payload}::text::jsonb, note = coalesce(${input.note ?? null}, note), revision = revision + 1,
         updated_by_user_id = ${actor.userId}, updated_at = now()
       where region_code = ${code} and revision = ${input.revision}
       returning revision`);

@@ -71,6 +71,12 @@ export type InvalidReason = (typeof INVALID_REASONS)[keyof typeof INVALID_REASON
 export interface CheckThresholds {
   /** Pieces smaller than this (m²) are rounding, not findings (the database tolerates 1 m² too). */
   noiseSquareMetres: number;
+  /**
+   * Pieces narrower than this on average (metres) are rounding too: coordinates
+   * kept to 1e-7° move a boundary by up to ~1 cm, which along kilometres of
+   * village boundary adds up to square metres of hair-thin strips.
+   */
+  noiseWidthMetres: number;
   /** A piece narrower than this on average (2A/P, metres), or smaller than `sliverSquareMetres`, is a sliver. */
   sliverWidthMetres: number;
   sliverSquareMetres: number;
@@ -84,6 +90,7 @@ export interface CheckThresholds {
 
 export const DEFAULT_THRESHOLDS: CheckThresholds = {
   noiseSquareMetres: 1,
+  noiseWidthMetres: 0.05,
   sliverWidthMetres: 3,
   sliverSquareMetres: 50,
   buildingBoundaryMetres: 0.5,
@@ -146,6 +153,11 @@ export interface CheckInput {
   buildings: readonly PlannerBuilding[];
   band: HouseholdBand;
   thresholds?: Partial<CheckThresholds>;
+}
+
+/** A piece too small or too thin to be anything but rounding. */
+export function isNoise(area: number, perimeter: number, thresholds: CheckThresholds = DEFAULT_THRESHOLDS): boolean {
+  return area < thresholds.noiseSquareMetres || meanWidth(area, perimeter) < thresholds.noiseWidthMetres;
 }
 
 /** Why a multipolygon is not valid, or null. A bow-tie ring crosses itself. */
@@ -456,8 +468,8 @@ function pushPiece(
   villageCode: string,
   thresholds: CheckThresholds,
 ): void {
-  if (area < thresholds.noiseSquareMetres) return;
   const width = meanWidth(area, perimeter);
+  if (isNoise(area, perimeter, thresholds)) return;
   const sliver = width < thresholds.sliverWidthMetres || area < thresholds.sliverSquareMetres;
   const names = grids.map(label).join(' and ');
   const rounded = Math.round(area * 10) / 10;
