@@ -288,7 +288,7 @@ describe('import and export', () => {
     const good = await currentFeatures();
     const first = good.features[0]!;
     const ring = first.geometry.coordinates[0][0] as number[][];
-    const [x0, y0] = ring[0]!;
+    const [x0, y0] = ring[0]! as [number, number];
     const bowTie = {
       type: 'Polygon',
       coordinates: [
@@ -397,7 +397,7 @@ describe('import and export', () => {
       properties: { code: feature.properties.code },
     }));
     const ring = features[0]!.geometry.coordinates[0] as number[][];
-    const [x0, y0] = ring[0]!;
+    const [x0, y0] = ring[0]! as [number, number];
     const bowTie = {
       type: 'Feature',
       geometry: {

@@ -216,6 +216,7 @@ export async function importGrids(
       village_code: string | null;
       inside_share: number | null;
       outside_m2: number | null;
+      outside_perimeter: number | null;
     }>(sql`
       with f as (
         select (d->>'index')::int as index, ST_SetSRID(ST_GeomFromGeoJSON(d->'geometry'), 4326) as geom
