@@ -371,6 +371,7 @@ export const en: MessageSchema = {
     allKinds: 'All kinds',
     unitsFailed: 'Could not load the units: {message}',
     routed: 'By place and category (default)',
+    routedTo: 'By place and category: {unit} (default)',
     chooseUnit: 'Choose a unit',
     noUnits: 'No matching unit',
     reason: 'Reason',

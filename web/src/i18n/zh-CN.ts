@@ -368,6 +368,7 @@ export const zhCN = {
     allKinds: '全部类型',
     unitsFailed: '无法读取单位：{message}',
     routed: '按地点和类别自动派发（默认）',
+    routedTo: '按地点和类别派往：{unit}（默认）',
     chooseUnit: '请选择单位',
     noUnits: '没有匹配的单位',
     reason: '理由',
