@@ -16,9 +16,19 @@ import { compile, isFragment, type SqlFragment } from './sql.ts';
 export type Engine = 'embedded' | 'postgres';
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each connection of the postgres engine, so
+   * its text is parsed and planned once per connection instead of every time
+   * (the embedded engine ignores it). For hot statements whose text is fixed —
+   * values only as parameters — and whose best plan does not depend on them.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
   /** Runs one statement. Values travel as parameters. */
-  query<T = Row>(query: SqlFragment): Promise<T[]>;
+  query<T = Row>(query: SqlFragment, options?: QueryOptions): Promise<T[]>;
   /** Runs one statement given as text with $n placeholders (for code that builds SQL itself, e.g. pg-boss). */
   queryText<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]>;
   /**
@@ -99,9 +109,9 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   type Handle = Pick<typeof client, 'unsafe'>;
 
   const wrap = (handle: Handle): Queryable => ({
-    async query<T>(query: SqlFragment) {
+    async query<T>(query: SqlFragment, options?: QueryOptions) {
       const { text, values } = toQuery(query);
-      return (await handle.unsafe(text, values as never[])) as unknown as T[];
+      return (await handle.unsafe(text, values as never[], { prepare: options?.prepare ?? false })) as unknown as T[];
     },
     async queryText<T>(text: string, values: readonly unknown[] = []) {
       return (await handle.unsafe(text, toParameters(values) as never[])) as unknown as T[];

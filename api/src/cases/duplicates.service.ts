@@ -40,24 +40,42 @@ export async function findLikelyDuplicates(
   limit = 5,
 ): Promise<DuplicateCandidate[]> {
   const { radiusMetres, windowDays, minimumSimilarity } = policy.duplicates;
+  // Two index lookups, each its newest 200: the same phone (cases_reporter_phone_idx), and the same category
+  // in the window (cases_category_created_idx) close by. Together they hold the newest 200 of either kind.
   const rows = await db.query<CandidateRow>(sql`
+    with base as (
+      select id, location, reporter_phone, category_code, created_at, description,
+             created_at - make_interval(days => ${windowDays}::int) as window_start,
+             created_at + interval '1 minute' as window_end
+      from cases where id = ${caseId}
+    ),
+    candidate as (
+      (select other.id, other.created_at from base
+       join cases other on other.reporter_phone = base.reporter_phone
+         and other.created_at between base.window_start and base.window_end
+       where other.id <> base.id and other.duplicate_of_id is null
+       order by other.created_at desc
+       limit 200)
+      union
+      (select other.id, other.created_at from base
+       join cases other on other.category_code = base.category_code
+         and other.created_at between base.window_start and base.window_end
+         and other.location && ST_Expand(base.location, ${radiusMetres}::float8 / (111320 * cos(radians(ST_Y(base.location)))))
+         and ST_DWithin(base.location::geography, other.location::geography, ${radiusMetres}::float8)
+       where other.id <> base.id and other.duplicate_of_id is null
+       order by other.created_at desc
+       limit 200)
+    )
     select other.id, other.tracking_code, other.title, other.description, other.state, other.created_at, other.raised_count,
            case when base.location is null or other.location is null then null
                 else ST_Distance(base.location::geography, other.location::geography) end as metres,
            coalesce(base.reporter_phone = other.reporter_phone, false) as same_phone,
            base.category_code = other.category_code as same_category,
            base.description as base_description
-    from cases base
-    join cases other on other.id <> base.id and other.duplicate_of_id is null
-      and other.created_at between base.created_at - make_interval(days => ${windowDays}::int) and base.created_at + interval '1 minute'
-    where base.id = ${caseId}
-      and (
-        (base.reporter_phone is not null and other.reporter_phone = base.reporter_phone)
-        or (other.category_code = base.category_code
-            and other.location && ST_Expand(base.location, ${radiusMetres}::float8 / (111320 * cos(radians(ST_Y(base.location)))))
-            and ST_DWithin(base.location::geography, other.location::geography, ${radiusMetres}::float8))
-      )
-    order by other.created_at desc
+    from candidate
+    join cases other on other.id = candidate.id
+    cross join base
+    order by candidate.created_at desc
     limit 200`);
   return rows
     .map((row) => ({ row, similarity: textSimilarity(row.base_description, row.description) }))

@@ -34,6 +34,30 @@ interface PlacementRow {
   grids_touching: number;
 }
 
+export function outsideDistrictError(lon: number, lat: number): InvalidInputError {
+  return new InvalidInputError(
+    `the location ${lon.toFixed(6)}, ${lat.toFixed(6)} lies outside the district: Minqing only takes requests inside its jurisdiction`,
+    'outside_district',
+  );
+}
+
+/** How close a point lies to the edges around it. */
+export interface BoundaryMeasures {
+  /** Current grids the point lies in (2 or more: on a shared edge). */
+  gridsTouching: number;
+  gridEdgeMetres: number | null;
+  villageEdgeMetres: number | null;
+}
+
+/** On a shared edge, or within the tolerance of its grid's or village's edge: the clerk should confirm the place. */
+export function isNearBoundary(measures: BoundaryMeasures, toleranceMetres: number): boolean {
+  return (
+    measures.gridsTouching > 1 ||
+    (measures.gridEdgeMetres !== null && measures.gridEdgeMetres < toleranceMetres) ||
+    (measures.villageEdgeMetres !== null && measures.villageEdgeMetres < toleranceMetres)
+  );
+}
+
 /** Where a WGS-84 point lies. Refuses a point outside the jurisdiction with a message saying so. */
 export async function placePoint(db: Queryable, lon: number, lat: number, toleranceMetres: number): Promise<Placement> {
   const [row] = (await db.query<PlacementRow>(sql`
@@ -59,16 +83,11 @@ export async function placePoint(db: Queryable, lon: number, lat: number, tolera
     from point
     left join village on true
     left join region town on town.code = village.parent_code`)) as [PlacementRow];
-  if (!row.in_district && !row.village_code) {
-    throw new InvalidInputError(
-      `the location ${lon.toFixed(6)}, ${lat.toFixed(6)} lies outside the district: Minqing only takes requests inside its jurisdiction`,
-      'outside_district',
-    );
-  }
-  const nearBoundary =
-    row.grids_touching > 1 ||
-    (row.grid_edge_m !== null && row.grid_edge_m < toleranceMetres) ||
-    (row.village_edge_m !== null && row.village_edge_m < toleranceMetres);
+  if (!row.in_district && !row.village_code) throw outsideDistrictError(lon, lat);
+  const nearBoundary = isNearBoundary(
+    { gridsTouching: row.grids_touching, gridEdgeMetres: row.grid_edge_m, villageEdgeMetres: row.village_edge_m },
+    toleranceMetres,
+  );
   return {
     lon,
     lat,
@@ -78,6 +97,164 @@ export async function placePoint(db: Queryable, lon: number, lat: number, tolera
     townCode: row.town_code,
     townName: row.town_name,
     nearBoundary,
+  };
+}
+
+/** What intake needs to know before it writes a case, read in one query (see {@link placeForIntake}). */
+export interface IntakePlacement {
+  /** Null when the code names no category. */
+  category: {
+    code: string;
+    name: string;
+    parentCode: string | null;
+    active: boolean;
+    answerWorkingDays: number | null;
+  } | null;
+  /**
+   * Null when no point was given (a message held in triage) or the point lies outside the district. Whether it
+   * lies near a boundary depends on the policy's tolerance: {@link isNearBoundary} with `measures`.
+   */
+  placement: (Omit<Placement, 'nearBoundary'> & { measures: BoundaryMeasures }) | null;
+  outsideDistrict: boolean;
+  /** The unit that owns the place and category (as {@link routeCase}); null without a placement or a unit. */
+  routed: RoutedUnit | null;
+  commandCenter: { id: number; name: string } | null;
+  /** Moves whenever the case policy or the working calendar changes (migration 00121). */
+  policyRevision: number;
+}
+
+interface IntakePlacementRow extends Omit<PlacementRow, 'in_district'> {
+  in_district: boolean | null;
+  category_code: string | null;
+  category_name: string | null;
+  category_parent_code: string | null;
+  category_active: boolean | null;
+  category_answer_days: number | null;
+  located: boolean;
+  routed_id: number | null;
+  routed_name: string | null;
+  routed_kind: UnitKind | null;
+  routed_level: number | null;
+  command_center_id: number | null;
+  command_center_name: string | null;
+  policy_revision: number;
+}
+
+/**
+ * Intake's one round trip before it writes: the category, where the point
+ * lies and how close to a boundary (as {@link placePoint}), the unit that
+ * owns the place and category (as {@link routeCase}), the command center, and
+ * the policy revision. The same SQL as those functions, in one statement; the
+ * district outline is only consulted when no village holds the point.
+ */
+export async function placeForIntake(
+  db: Queryable,
+  request: { categoryCode: string; lon: number | null; lat: number | null },
+): Promise<IntakePlacement> {
+  const located = request.lon !== null && request.lat !== null;
+  const [row] = (await db.query<IntakePlacementRow>(
+    sql`
+    with category as (
+      select code, name, parent_code, active, answer_working_days, routing, department_unit_id
+      from category where code = ${request.categoryCode}
+    ),
+    point as (
+      select ST_SetSRID(ST_MakePoint(${request.lon}::float8, ${request.lat}::float8), 4326) as geom where ${located}::boolean
+    ),
+    village as (
+      select v.code, v.name, v.parent_code, v.boundary from region v, point
+      where v.level = 'village' and ST_Intersects(v.boundary, point.geom)
+      order by v.code limit 1
+    ),
+    grids as (
+      select g.code, g.boundary from grid g, point
+      where g.valid_to is null and ST_Intersects(g.boundary, point.geom)
+    ),
+    first_grid as (select code, boundary from grids order by code limit 1),
+    placed as (
+      select
+        case when village.code is null
+             then exists (select 1 from region d where d.level = 'district' and ST_Intersects(d.boundary, point.geom))
+        end as in_district,
+        (select code from first_grid) as grid_code,
+        village.code as village_code, village.name as village_name,
+        town.code as town_code, town.name as town_name,
+        (select ST_Distance(ST_Boundary(boundary)::geography, point.geom::geography) from first_grid) as grid_edge_m,
+        ST_Distance(ST_Boundary(village.boundary)::geography, point.geom::geography) as village_edge_m,
+        (select count(*) from grids) as grids_touching
+      from point
+      left join village on true
+      left join region town on town.code = village.parent_code
+    ),
+    -- routeCase's candidates, each found by an index.
+    candidate_ids as (
+      select id from unit where active and kind = 'village_station' and region_code = (select village_code from placed)
+      union
+      select id from unit where active and kind = 'town_center' and region_code = (select town_code from placed)
+      union
+      select id from unit where active and id = (select department_unit_id from category)
+      union
+      select id from unit where active and kind = 'command_center'
+    ),
+    candidates as (
+      select u.id, u.name, u.kind, u.ladder_level as level,
+             case
+               when u.kind = 'village_station' and (select routing from category) = 'village' then 1
+               when u.kind = 'town_center' and (select routing from category) in ('village', 'town') then 2
+               when u.id = (select department_unit_id from category) then 1
+               when u.kind = 'command_center' then 9
+             end as rank
+      from unit u join candidate_ids using (id)
+    )
+    select category.code as category_code, category.name as category_name, category.parent_code as category_parent_code,
+           category.active as category_active, category.answer_working_days as category_answer_days,
+           ${located}::boolean as located, placed.*,
+           routed.id as routed_id, routed.name as routed_name, routed.kind as routed_kind, routed.level as routed_level,
+           command_center.id as command_center_id, command_center.name as command_center_name,
+           (select revision from policy_revision) as policy_revision
+    from (select 1) as one
+    left join category on true
+    left join placed on true
+    left join lateral (select id, name, kind, level from candidates where rank is not null order by rank, id limit 1) routed on true
+    left join lateral (
+      select id, name from unit where kind = 'command_center' and active order by id limit 1
+    ) command_center on true`,
+    { prepare: true },
+  )) as [IntakePlacementRow];
+
+  const outsideDistrict = row.located && !row.in_district && !row.village_code;
+  const placement: IntakePlacement['placement'] =
+    !row.located || outsideDistrict
+      ? null
+      : {
+          lon: request.lon!,
+          lat: request.lat!,
+          gridCode: row.grid_code,
+          villageCode: row.village_code,
+          villageName: row.village_name,
+          townCode: row.town_code,
+          townName: row.town_name,
+          measures: { gridsTouching: row.grids_touching, gridEdgeMetres: row.grid_edge_m, villageEdgeMetres: row.village_edge_m },
+        };
+  return {
+    category:
+      row.category_code === null
+        ? null
+        : {
+            code: row.category_code,
+            name: row.category_name!,
+            parentCode: row.category_parent_code,
+            active: row.category_active!,
+            answerWorkingDays: row.category_answer_days,
+          },
+    placement,
+    outsideDistrict,
+    routed:
+      placement && row.routed_id !== null
+        ? { id: row.routed_id, name: row.routed_name!, kind: row.routed_kind!, level: row.routed_level! }
+        : null,
+    commandCenter: row.command_center_id === null ? null : { id: row.command_center_id, name: row.command_center_name! },
+    policyRevision: row.policy_revision,
   };
 }
 
