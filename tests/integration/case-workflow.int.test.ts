@@ -5,7 +5,7 @@
  * earns while the test moves the clock (it never waits).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp, createLogger, loadConfig, ManualClock, Readiness, sweepCards, type App } from '@minqing/api';
+import { createApp, createLogger, loadConfig, ManualClock, Readiness, registerCase, sweepCards, type App } from '@minqing/api';
 import { sql } from '@minqing/db';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -293,6 +293,45 @@ describe('cards', () => {
     await expect(database.db.query(sql`update case_event set note = 'rewritten'`)).rejects.toThrow(/append-only/);
     await expect(database.db.query(sql`delete from case_event`)).rejects.toThrow(/append-only/);
     await expect(database.db.exec('truncate case_event cascade')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('triage', () => {
+  test('a message that named no place waits at the command center until the dispatcher locates and dispatches it', async () => {
+    const held = await registerCase(
+      { db: database.db, clock },
+      { channel: 'sms', categoryCode: '0401', urgency: 'normal', description: '下水道堵了好几天了', photos: [], dispatch: false },
+      null,
+      { holdWithoutLocation: true },
+    );
+    const before = await call('dispatcher', 'GET', `/api/cases/${held.id}`);
+    expect(before.body).toMatchObject({ state: 'registered', location: null, owner: { kind: 'command_center' } });
+    expect(before.body.suggestedUnit).toBeNull();
+    const unplaced = await act('dispatcher', held.id, { action: 'dispatch' });
+    expect(unplaced.status).toBe(400);
+    expect(unplaced.body.error.code).toBe('no_location');
+    const place = await pointIn('石碾村', '分水镇');
+    const dispatched = await act('dispatcher', held.id, { action: 'dispatch', location: { lon: place.lon, lat: place.lat } });
+    expect(dispatched.status).toBe(200);
+    expect(dispatched.body).toMatchObject({
+      state: 'dispatched',
+      village: { code: place.code },
+      owner: { kind: 'village_station' },
+    });
+    expect(dispatched.body.gridCode).toMatch(new RegExp(`^${place.code}`));
+  });
+
+  test('a wall viewer in the command center watches but cannot act', async () => {
+    const place = await pointIn('凤仙路社区', '沙河街道');
+    const created = await register('dispatcher', {
+      channel: 'hotline',
+      categoryCode: '1001',
+      description: '楼上漏水纠纷',
+      location: place,
+    });
+    const seen = await call('wall', 'GET', `/api/cases/${created.case.id}`);
+    expect(seen.body.allowedActions).toEqual([]);
+    expect((await act('wall', created.case.id, { action: 'urge' })).status).toBe(403);
   });
 });
 

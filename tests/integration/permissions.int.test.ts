@@ -114,20 +114,7 @@ const ACTION_RULES: Record<string, Row> = {
 };
 
 /** Cells where the API answers otherwise today: [row, role] → what it answers and why the rule above is the right one. */
-const KNOWN_DEVIATIONS: Record<string, { actual: number; why: string }> = {
-  'dispatch/wall_viewer': {
-    actual: 200,
-    why: 'the wall account sits in the command center unit, and checkAction counts every member of it as coordinating (isCommandCenter); a wall viewer only watches',
-  },
-  'urge/wall_viewer': { actual: 200, why: 'same: a wall viewer in CC-01 passes canCoordinate' },
-  'callback/wall_viewer': { actual: 200, why: 'same: a wall viewer in CC-01 passes canCoordinate' },
-  'close/wall_viewer': { actual: 200, why: 'same: a wall viewer in CC-01 passes canCoordinate' },
-  'link_duplicate/wall_viewer': { actual: 200, why: 'same: a wall viewer in CC-01 passes canCoordinate' },
-  'GET /api/cases/{id}/photos/{photoId}/planner': {
-    actual: 404,
-    why: 'the photo route filters by scope only, so a role that may not read cases gets 404 where GET /api/cases/{id} says 403',
-  },
-};
+const KNOWN_DEVIATIONS: Record<string, { actual: number; why: string }> = {};
 
 let database: TestDatabase;
 let app: App;

@@ -18,6 +18,7 @@ import {
   type UnitKind,
   type Urgency,
   type WorkingCalendar,
+  toWgs84,
 } from '@minqing/shared';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
@@ -25,8 +26,8 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { appendEvent } from './case-events.ts';
 import { loadCalendar, loadCasePolicy, type CasePolicy } from './case-policy.ts';
 import type { Clock } from './clock.ts';
-import { placePoint, routeCase } from './placement.ts';
-import { caseScope, CASE_READERS } from './scope.ts';
+import { lookUpAddress, placePoint, routeCase } from './placement.ts';
+import { actorFactsFor, caseScope, CASE_READERS } from './scope.ts';
 
 export type CaseActionRequest = z.output<typeof CaseActionSchema>;
 
@@ -69,7 +70,9 @@ const REFUSAL_WORDS: Record<Refusal, string> = {
 
 /** Reads a case for update, within the actor's scope; 404 when it is not there for them. */
 export async function lockCase(tx: Queryable, caseId: number, actor: Actor): Promise<LockedCase> {
-  if (!CASE_READERS.includes(actor.role)) throw new ForbiddenError(`a ${actor.role} cannot work on cases`, 'role_cannot');
+  if (!CASE_READERS.includes(actor.role) || actor.role === 'wall_viewer') {
+    throw new ForbiddenError(`a ${actor.role} cannot work on cases`, 'role_cannot');
+  }
   const [row] = await tx.query<LockedCase>(sql`
     select c.id, c.state, c.version, c.urgency, c.category_code, category.answer_working_days, c.owner_unit_id,
            owner.kind as owner_kind, owner.ladder_level as owner_level, owner.leader_unit_id as owner_leader_unit_id,
@@ -148,13 +151,7 @@ export async function actOnCase(
     const escalateTo = await escalationUnit(tx, locked);
     const check = checkAction(
       { state: locked.state, ownerKind: locked.owner_kind, ownerLevel: locked.owner_level, canEscalate: escalateTo !== null },
-      {
-        role: actor.role,
-        isOwner: actor.unitId !== null && actor.unitId === locked.owner_unit_id,
-        isCommandCenter: actor.unitKind === 'command_center',
-        isRegistrar: locked.created_by_user_id === actor.userId,
-        inScope: true,
-      },
+      actorFactsFor(actor, { ownerUnitId: locked.owner_unit_id, createdByUserId: locked.created_by_user_id }),
       request.action,
     );
     if (!check.valid) {
@@ -238,18 +235,40 @@ class CaseChange {
     switch (request.action) {
       case 'dispatch': {
         let target = request.unitId;
+        if (request.location || request.address) {
+          // A case held in triage is given its place now, the way intake places one.
+          const point = request.location
+            ? toWgs84(request.location.lon, request.location.lat, request.location.coordinateSystem)
+            : await lookUpAddress(this.tx, request.address ?? '').then((match) => {
+                if (!match) {
+                  throw new InvalidInputError(
+                    `the address "${request.address}" is not in the gazetteer: give a location on the map`,
+                    'address_not_found',
+                  );
+                }
+                return [match.lon, match.lat] as [number, number];
+              });
+          const placement = await placePoint(this.tx, point[0], point[1], this.policy.boundaryToleranceMetres);
+          Object.assign(this.changes, {
+            location: sql`ST_SetSRID(ST_MakePoint(${placement.lon}::float8, ${placement.lat}::float8), 4326)`,
+            address: request.address ?? null,
+            grid_code: placement.gridCode,
+            village_code: placement.villageCode,
+            town_code: placement.townCode,
+            near_boundary: placement.nearBoundary,
+          });
+          this.locked.lon = placement.lon;
+          this.locked.lat = placement.lat;
+        }
         if (target === undefined) {
           if (this.locked.lon === null || this.locked.lat === null) {
             throw new InvalidInputError(
-              'the case has no location yet: locate it before dispatching, or name the unit',
+              'the case has no location yet: give its location or address with the dispatch, or name the unit',
               'no_location',
             );
           }
-          const [category] = await this.tx.query<{ code: string }>(
-            sql`select code from category where code = ${this.locked.category_code}`,
-          );
           const placement = await placePoint(this.tx, this.locked.lon, this.locked.lat, this.policy.boundaryToleranceMetres);
-          target = (await routeCase(this.tx, category!.code, placement)).id;
+          target = (await routeCase(this.tx, this.locked.category_code, placement)).id;
         }
         const unit = await unitById(this.tx, target);
         for (const assist of request.assistUnitIds) await unitById(this.tx, assist);

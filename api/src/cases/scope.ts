@@ -7,7 +7,7 @@
  * the case; everyone else sees it masked.
  */
 import { sql, type SqlFragment } from '@minqing/db';
-import type { Role } from '@minqing/shared';
+import type { ActorFacts, Role } from '@minqing/shared';
 import type { Actor } from '../auth/actor.ts';
 
 /** Roles that see every case of the district (read); the wall shows them masked. */
@@ -55,4 +55,19 @@ export function handlesCase(actor: Actor, relation: CaseRelation): boolean {
     (actor.role !== 'wall_viewer' && actor.unitId !== null && actor.unitId === relation.ownerUnitId) ||
     (relation.createdByUserId !== null && relation.createdByUserId === actor.userId)
   );
+}
+
+/**
+ * The actor's relation to a case, as the shared state machine needs it. Only
+ * dispatchers of the command center coordinate (dispatch, urge, call back): a
+ * wall viewer sitting in the command center only watches.
+ */
+export function actorFactsFor(actor: Actor, relation: CaseRelation): ActorFacts {
+  return {
+    role: actor.role,
+    isOwner: actor.unitId !== null && actor.unitId === relation.ownerUnitId,
+    isCommandCenter: actor.role === 'dispatcher' && actor.unitKind === 'command_center',
+    isRegistrar: relation.createdByUserId !== null && relation.createdByUserId === actor.userId,
+    inScope: true,
+  };
 }

@@ -21,7 +21,7 @@ import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { escalationUnit, type LockedCase } from './actions.service.ts';
 import { routeCase } from './placement.ts';
-import { caseScope, CASE_READERS, handlesCase } from './scope.ts';
+import { actorFactsFor, caseScope, CASE_READERS, handlesCase } from './scope.ts';
 
 export interface CaseSummary {
   id: number;
@@ -164,7 +164,7 @@ function toSummary(row: SummaryRow, now: Date): CaseSummary {
   };
 }
 
-function requireReader(actor: Actor) {
+export function requireReader(actor: Actor) {
   if (!CASE_READERS.includes(actor.role)) throw new ForbiddenError(`a ${actor.role} cannot read cases`, 'role_cannot');
 }
 
@@ -205,13 +205,7 @@ export async function getCase(db: Queryable, caseId: number, actor: Actor, now: 
   ]);
   const actions = allowedActions(
     { state: row.state, ownerKind: row.owner_kind, ownerLevel: row.owner_level, canEscalate: escalation !== null },
-    {
-      role: actor.role,
-      isOwner: actor.unitId !== null && actor.unitId === row.owner_unit_id,
-      isCommandCenter: actor.unitKind === 'command_center',
-      isRegistrar: row.created_by_user_id === actor.userId,
-      inScope: true,
-    },
+    actorFactsFor(actor, { ownerUnitId: row.owner_unit_id, createdByUserId: row.created_by_user_id }),
   );
   const suggestedUnit =
     actions.includes('dispatch') && row.lon !== null && row.lat !== null

@@ -8,7 +8,7 @@ import { findLikelyDuplicates } from '../cases/duplicates.service.ts';
 import { registerCase } from '../cases/intake.service.ts';
 import { searchGazetteer } from '../cases/placement.ts';
 import { caseScope } from '../cases/scope.ts';
-import { getCase, listCases, trackCase } from '../cases/views.service.ts';
+import { getCase, listCases, requireReader, trackCase } from '../cases/views.service.ts';
 import { NotFoundError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import {
@@ -285,6 +285,7 @@ export function caseRoutes({ db, clock }: RouteDependencies) {
     })
     .openapi(photoRoute, async (c) => {
       const actor = requireActor(c);
+      requireReader(actor);
       const { id, photoId } = c.req.valid('param');
       const [photo] = await db.query<{ content_type: string; bytes: Uint8Array }>(sql`
         select p.content_type, p.bytes from case_photo p join cases c on c.id = p.case_id

@@ -72,6 +72,9 @@ export const CaseActionSchema = z.discriminatedUnion(
       action: z.literal('dispatch'),
       unitId: unitId.optional(),
       assistUnitIds: z.array(unitId).max(10).default([]),
+      /** Locates a case held in triage without a place (a message that named none). */
+      location: LocationInputSchema.optional(),
+      address: z.string().trim().max(200, 'must be at most 200 characters').optional(),
       ...base,
     }),
     z.object({ action: z.literal('accept'), ...base }),
