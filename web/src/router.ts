@@ -31,7 +31,12 @@ const desk = { requiresUser: true, roles: DESK_ROLES, view: 'desk' } as const;
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'map', component: () => import('./views/MapView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
-  { path: '/planner', name: 'planner', component: () => import('./views/PlannerView.vue') },
+  {
+    path: '/planner',
+    name: 'planner',
+    component: () => import('./views/PlannerView.vue'),
+    meta: { requiresUser: true, roles: ['planner', 'administrator'], view: 'planner' },
+  },
   { path: '/hotspots', name: 'hotspots', component: () => import('./views/HotspotsView.vue') },
   { path: '/desk', name: 'desk', component: () => import('./views/DeskView.vue'), meta: desk },
   { path: '/desk/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), meta: desk },
