@@ -13,6 +13,7 @@ import { createRouter } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Readiness } from './readiness.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
 import { configRoutes } from './routes/config.routes.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDependencies) {
   app.route('/', tileRoutes(routeDependencies));
   app.route('/', authRoutes(routeDependencies));
   app.route('/', caseRoutes(routeDependencies));
+  app.route('/', analyticsRoutes(routeDependencies));
   app.route('/', intakeWebhookRoutes(routeDependencies));
   app.route('/', adminRoutes(routeDependencies));
   app.route('/', open311Routes(routeDependencies));
@@ -96,6 +98,7 @@ export function createApp(deps: AppDependencies) {
       { name: 'auth', description: 'Sign-in sessions (httpOnly cookie)' },
       { name: 'cases', description: 'Cases (诉求): intake, queue, actions on the five-level ladder' },
       { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
+      { name: 'analytics', description: "Leaders' view: hot spots, emerging hot spots, common problems, rankings, exports" },
       { name: 'planner', description: 'Grid planner: drafts, checks, proposals, publishing, import/export, worker assignments' },
       { name: 'intake', description: 'Inbound SMS, WeChat and e-mail webhooks (shared-secret header)' },
       { name: 'administration', description: 'Taxonomy, policies, holiday calendar, jobs (administrator only)' },

@@ -22,3 +22,6 @@ export { registerCase, type IntakeResult } from './cases/intake.service.ts';
 export { actOnCase } from './cases/actions.service.ts';
 export { SESSION_COOKIE, FAILURE_LIMITS } from './auth/sessions.service.ts';
 export type { Actor } from './auth/actor.ts';
+export { generateCaseHistory, type CaseHistoryOptions, type CaseHistorySummary } from './analytics/case-history.ts';
+export { processQueuedRuns, queueRun, executeRun, type AnalyticsRun } from './analytics/analytics-runs.ts';
+export { queueNightlyAnalytics } from './jobs/analytics.job.ts';

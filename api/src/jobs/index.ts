@@ -5,6 +5,7 @@
 import type { Database, PgBoss } from '@minqing/db';
 import type { Clock } from '../cases/clock.ts';
 import type { Logger } from '../logger.ts';
+import { registerAnalyticsJobs } from './analytics.job.ts';
 import { CARD_SWEEP_QUEUE, sweepCards } from './card-sweep.job.ts';
 
 /** Every ten minutes: cards and reminders. */
@@ -17,4 +18,5 @@ export async function registerJobs(boss: PgBoss, db: Database, clock: Clock, log
     const result = await sweepCards(db, clock.now());
     if (result.yellow + result.red + result.reminders > 0) logger.info({ ...result }, 'card sweep');
   });
+  await registerAnalyticsJobs(boss, db, clock, logger);
 }

@@ -10,8 +10,13 @@
  *    finds, for each document, its most similar others (cosine of the
  *    vectors restricted to those features) without comparing all pairs;
  * 3. a pair is linked when text, category and distance together score above
- *    a threshold; linked documents form groups (union–find);
- * 4. groups smaller than the minimum are dropped.
+ *    a threshold;
+ * 4. linked documents are merged into groups by average linkage: strongest
+ *    links first, two groups join only while the mean score over all their
+ *    pairs (a missing link counts 0) stays above `averageScore` — one
+ *    chance resemblance cannot chain two problems into one, as single
+ *    linkage would;
+ * 5. groups smaller than the minimum are dropped.
  */
 
 export interface TextDocument {
@@ -27,6 +32,8 @@ export interface TextDocument {
 export interface GroupingOptions {
   /** Combined score at which two documents are linked (0.45). */
   linkScore?: number;
+  /** Mean pair score two groups must keep to be merged (0.2). */
+  averageScore?: number;
   /** Text cosine below which two documents are never linked, whatever else they share (0.25). */
   minimumText?: number;
   /** Weights of text, category and nearness in the combined score (0.75, 0.15, 0.10). */
@@ -38,7 +45,7 @@ export interface GroupingOptions {
   /** Features in more than this share of documents are not indexed (0.05; never below `minimumIndexedFrequency` documents). */
   maxDocumentShare?: number;
   minimumIndexedFrequency?: number;
-  /** Candidates kept per document (20). */
+  /** Candidates scored per document, the most similar first (200): near-copies of an everyday complaint must not crowd out the rest. */
   neighbours?: number;
   /** Smallest group reported (3). */
   minimumGroupSize?: number;
@@ -64,6 +71,7 @@ export interface GroupingResult {
 
 const DEFAULTS: Required<GroupingOptions> = {
   linkScore: 0.45,
+  averageScore: 0.2,
   minimumText: 0.25,
   textWeight: 0.75,
   categoryWeight: 0.15,
@@ -71,7 +79,7 @@ const DEFAULTS: Required<GroupingOptions> = {
   spaceScaleMetres: 3000,
   maxDocumentShare: 0.05,
   minimumIndexedFrequency: 200,
-  neighbours: 20,
+  neighbours: 200,
   minimumGroupSize: 3,
 };
 
@@ -105,8 +113,12 @@ export interface TfIdfModel {
   vocabulary: string[];
 }
 
-/** TF-IDF with sublinear term frequency (1 + ln tf) and smoothed idf ln((1 + N)/(1 + df)) + 1, L2-normalised. */
-export function tfIdf(documents: readonly (readonly string[])[]): TfIdfModel {
+/**
+ * TF-IDF with sublinear term frequency (1 + ln tf) and smoothed idf
+ * ln((1 + N)/(1 + df)) + 1, L2-normalised. `copies[i]` says how many
+ * documents document i stands for (1 by default), for N and df.
+ */
+export function tfIdf(documents: readonly (readonly string[])[], copies?: readonly number[]): TfIdfModel {
   const ids = new Map<string, number>();
   const vocabulary: string[] = [];
   const counted = documents.map((features) => {
@@ -123,8 +135,10 @@ export function tfIdf(documents: readonly (readonly string[])[]): TfIdfModel {
     return counts;
   });
   const documentFrequency = new Int32Array(vocabulary.length);
-  for (const counts of counted) for (const id of counts.keys()) documentFrequency[id]!++;
-  const n = documents.length;
+  counted.forEach((counts, index) => {
+    for (const id of counts.keys()) documentFrequency[id]! += copies?.[index] ?? 1;
+  });
+  const n = copies ? copies.reduce((sum, count) => sum + count, 0) : documents.length;
   const vectors = counted.map((counts) => {
     const entries = [...counts.entries()].sort((a, b) => a[0] - b[0]);
     const weights = new Float64Array(entries.length);
@@ -197,12 +211,29 @@ export function nearness(left: TextDocument, right: TextDocument, scaleMetres: n
 
 export function groupTexts(documents: readonly TextDocument[], options: GroupingOptions = {}): GroupingResult {
   const settings = { ...DEFAULTS, ...options };
-  const n = documents.length;
-  const model = tfIdf(documents.map((document) => featuresOf(document.words)));
+  // Documents with the same features and category are one node (weighted by how many they are): everyday
+  // complaints repeat word for word, and comparing copies with each other tells nothing.
+  const nodeOf = new Map<string, number>();
+  const nodes: { first: number; members: number[]; features: string[] }[] = [];
+  documents.forEach((document, index) => {
+    const features = featuresOf(document.words);
+    const key = `${[...features].sort().join(' ')}|${document.category ?? ''}`;
+    const node = nodeOf.get(key);
+    if (node === undefined) {
+      nodeOf.set(key, nodes.length);
+      nodes.push({ first: index, members: [index], features });
+    } else nodes[node]!.members.push(index);
+  });
+  const n = nodes.length;
+  const model = tfIdf(
+    nodes.map((node) => node.features),
+    nodes.map((node) => node.members.length),
+  );
   const { vectors, documentFrequency, vocabulary } = model;
+  const documentAt = (node: number) => documents[nodes[node]!.first]!;
 
   // Inverted index over the features that are informative enough.
-  const cap = Math.max(settings.minimumIndexedFrequency, Math.ceil(settings.maxDocumentShare * n));
+  const cap = Math.max(settings.minimumIndexedFrequency, Math.ceil(settings.maxDocumentShare * documents.length));
   const postingStart = new Int32Array(vocabulary.length + 1);
   for (let id = 0; id < vocabulary.length; id++) {
     postingStart[id + 1] = postingStart[id]! + (documentFrequency[id]! <= cap ? documentFrequency[id]! : 0);
@@ -210,67 +241,131 @@ export function groupTexts(documents: readonly TextDocument[], options: Grouping
   const postingDocument = new Int32Array(postingStart[vocabulary.length]!);
   const postingWeight = new Float64Array(postingStart[vocabulary.length]!);
   const fill = postingStart.slice(0, vocabulary.length);
-  vectors.forEach((vector, document) => {
+  vectors.forEach((vector, node) => {
     for (let index = 0; index < vector.ids.length; index++) {
       const id = vector.ids[index]!;
       if (documentFrequency[id]! > cap) continue;
-      postingDocument[fill[id]!] = document;
+      postingDocument[fill[id]!] = node;
       postingWeight[fill[id]!++] = vector.weights[index]!;
     }
   });
 
-  const sets = new UnionFind(n);
+  const edges: { left: number; right: number; score: number }[] = [];
   const accumulator = new Float64Array(n);
   const touched: number[] = [];
-  let links = 0;
-  for (let document = 0; document < n; document++) {
-    const vector = vectors[document]!;
+  for (let node = 0; node < n; node++) {
+    const vector = vectors[node]!;
     for (let index = 0; index < vector.ids.length; index++) {
       const id = vector.ids[index]!;
       const weight = vector.weights[index]!;
       for (let posting = postingStart[id]!; posting < postingStart[id + 1]!; posting++) {
         const other = postingDocument[posting]!;
         // Each pair once: only look forward.
-        if (other <= document) continue;
+        if (other <= node) continue;
         if (accumulator[other] === 0) touched.push(other);
         accumulator[other]! += weight * postingWeight[posting]!;
       }
     }
-    const candidates = touched
-      .filter((other) => accumulator[other]! >= settings.minimumText)
-      .sort((a, b) => accumulator[b]! - accumulator[a]! || a - b)
-      .slice(0, settings.neighbours);
+    let candidates = touched.filter((other) => accumulator[other]! >= settings.minimumText);
+    if (candidates.length > settings.neighbours) {
+      candidates = candidates.sort((a, b) => accumulator[b]! - accumulator[a]! || a - b).slice(0, settings.neighbours);
+    }
     for (const other of candidates) {
-      const text = accumulator[other]!;
       const score =
-        settings.textWeight * text +
-        settings.categoryWeight * categoryAffinity(documents[document]!.category, documents[other]!.category) +
-        settings.spaceWeight * nearness(documents[document]!, documents[other]!, settings.spaceScaleMetres);
-      if (score >= settings.linkScore) {
-        sets.union(document, other);
-        links++;
-      }
+        settings.textWeight * accumulator[other]! +
+        settings.categoryWeight * categoryAffinity(documentAt(node).category, documentAt(other).category) +
+        settings.spaceWeight * nearness(documentAt(node), documentAt(other), settings.spaceScaleMetres);
+      if (score >= settings.averageScore) edges.push({ left: node, right: other, score });
     }
     for (const other of touched) accumulator[other] = 0;
     touched.length = 0;
   }
+  const sets = averageLinkage(
+    nodes.map((node) => node.members.length),
+    edges,
+    settings.linkScore,
+    settings.averageScore,
+  );
+  const links = edges.filter((edge) => edge.score >= settings.linkScore).length;
 
   const byRoot = new Map<number, number[]>();
-  for (let document = 0; document < n; document++) {
-    const root = sets.find(document);
+  for (let node = 0; node < n; node++) {
+    const root = sets.find(node);
     const members = byRoot.get(root);
-    if (members) members.push(document);
-    else byRoot.set(root, [document]);
+    if (members) members.push(node);
+    else byRoot.set(root, [node]);
   }
   const groups = [...byRoot.values()]
-    .filter((members) => members.length >= settings.minimumGroupSize)
-    .map((members) => describeGroup(members, model))
+    .filter((group) => group.reduce((sum, node) => sum + nodes[node]!.members.length, 0) >= settings.minimumGroupSize)
+    .map((group) => {
+      const described = describeGroup(group, model, nodes);
+      return {
+        ...described,
+        members: group.flatMap((node) => nodes[node]!.members).sort((a, b) => a - b),
+        representative: nodes[described.representative]!.first,
+      };
+    })
     .sort((a, b) => b.members.length - a.members.length || a.members[0]! - b.members[0]!);
   return { groups, links, features: vocabulary.length };
 }
 
+/**
+ * Average linkage over a sparse graph of weighted nodes (a node stands for
+ * `weights[i]` identical documents): edges strongest first; two groups join
+ * once an edge of at least `linkScore` joins them and the sum of the scores
+ * between their documents, over the product of their sizes (pairs with no
+ * edge count 0), is at least `averageScore`.
+ */
+export function averageLinkage(
+  weights: readonly number[],
+  edges: { left: number; right: number; score: number }[],
+  linkScore: number,
+  averageScore: number,
+): UnionFind {
+  const count = weights.length;
+  const sets = new UnionFind(count);
+  const size = Float64Array.from(weights);
+  // Between a group (by root) and each group it touches: the sum of edge scores, and whether one reached linkScore.
+  type Between = { sum: number; strong: boolean };
+  const between: (Map<number, Between> | undefined)[] = new Array(count);
+  const add = (a: number, b: number, sum: number, strong: boolean) => {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const map = (between[from] ??= new Map());
+      const current = map.get(to);
+      if (current) {
+        current.sum += sum;
+        current.strong ||= strong;
+      } else map.set(to, { sum, strong });
+    }
+  };
+  edges.sort((x, y) => y.score - x.score || x.left - y.left || x.right - y.right);
+  for (const edge of edges) {
+    const a = sets.find(edge.left);
+    const b = sets.find(edge.right);
+    if (a === b) continue;
+    add(a, b, edge.score * weights[edge.left]! * weights[edge.right]!, edge.score >= linkScore);
+    const pair = between[a]!.get(b)!;
+    if (!pair.strong || pair.sum / (size[a]! * size[b]!) < averageScore) continue;
+    sets.union(a, b);
+    const root = sets.find(a);
+    const gone = root === a ? b : a;
+    size[root] = size[a]! + size[b]!;
+    // The joined group's sums: those of both parts, towards every other group.
+    for (const [other, value] of between[gone] ?? []) {
+      between[other]!.delete(gone);
+      if (other !== root) add(root, other, value.sum, value.strong);
+    }
+    between[root]?.delete(gone);
+    between[gone] = undefined;
+  }
+  return sets;
+}
+
 /** The medoid (on at most 200 members, evenly spaced, for very large groups), cohesion and keywords of a group. */
-function describeGroup(members: number[], model: TfIdfModel): TextGroup {
+function describeGroup(members: number[], model: TfIdfModel, nodes: readonly { members: number[] }[]): TextGroup {
   const step = Math.max(1, Math.floor(members.length / 200));
   const sample = members.filter((_, index) => index % step === 0);
   let representative = members[0]!;
@@ -291,10 +386,11 @@ function describeGroup(members: number[], model: TfIdfModel): TextGroup {
   const weight = new Map<number, number>();
   for (const member of members) {
     const vector = model.vectors[member]!;
+    const copies = nodes[member]!.members.length;
     for (let index = 0; index < vector.ids.length; index++) {
       const id = vector.ids[index]!;
       if (model.vocabulary[id]!.startsWith('~')) continue;
-      weight.set(id, (weight.get(id) ?? 0) + vector.weights[index]!);
+      weight.set(id, (weight.get(id) ?? 0) + copies * vector.weights[index]!);
     }
   }
   const keywords = [...weight.entries()]
