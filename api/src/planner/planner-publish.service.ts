@@ -102,17 +102,7 @@ export async function publishDraft(
   input: PublishInput,
   clock: Clock,
 ): Promise<PublicationSummary> {
-  return db.transaction(async (tx) => {
-    const summary = await publishSteps(tx, actor, code, input, clock, false);
-    if (summary.cases.length !== input.confirm.reassignedCases || summary.workers.length !== input.confirm.reassignedWorkers) {
-      throw new ConflictError(
-        `the preview you confirmed moved ${input.confirm.reassignedCases} case(s) and ${input.confirm.reassignedWorkers} worker(s); ` +
-          `publishing now would move ${summary.cases.length} and ${summary.workers.length}: look at the preview again`,
-        'preview_out_of_date',
-      );
-    }
-    return summary;
-  });
+  return db.transaction((tx) => publishSteps(tx, actor, code, input, clock, false));
 }
 
 async function publishSteps(
@@ -354,6 +344,14 @@ async function publishSteps(
     checks: { errors: report.errors, warnings: report.warnings },
   };
   if (dryRun) throw new PreviewRollback(summary);
+  const { confirm } = input as PublishInput;
+  if (summary.cases.length !== confirm.reassignedCases || summary.workers.length !== confirm.reassignedWorkers) {
+    throw new ConflictError(
+      `the preview you confirmed moved ${confirm.reassignedCases} case(s) and ${confirm.reassignedWorkers} worker(s); ` +
+        `publishing now would move ${summary.cases.length} and ${summary.workers.length}: look at the preview again`,
+      'preview_out_of_date',
+    );
+  }
 
   const [publication] = await tx.query<{ id: number }>(sql`
     insert into grid_publication (region_code, valid_from, published_by_user_id, draft_revision, summary)
@@ -364,13 +362,13 @@ async function publishSteps(
   const beforeIds = closedRows.map((row) => row.id);
   await tx.query(sql`
     insert into grid_publication_grid (publication_id, grid_id, side)
-    select ${publicationId}, id, 'before' from unnest(${beforeIds}::bigint[]) id
+    select ${publicationId}::bigint, id, 'before' from unnest(${beforeIds}::bigint[]) id
     union all
-    select ${publicationId}, id, 'after' from unnest(${addedIds}::bigint[]) id`);
+    select ${publicationId}::bigint, id, 'after' from unnest(${addedIds}::bigint[]) id`);
   if (buildingChanges.length > 0) {
     await tx.query(sql`
       insert into grid_publication_building (publication_id, building_id, from_grid_code, to_grid_code)
-      select ${publicationId}, building_id, from_code, to_code
+      select ${publicationId}::bigint, building_id, from_code, to_code
       from jsonb_to_recordset(${JSON.stringify(buildingChanges.map((change) => ({ building_id: change.buildingId, from_code: change.from, to_code: change.to })))}::text::jsonb)
         as change(building_id bigint, from_code text, to_code text)`);
   }
