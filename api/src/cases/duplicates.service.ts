@@ -42,7 +42,8 @@ export async function findLikelyDuplicates(
   const { radiusMetres, windowDays, minimumSimilarity } = policy.duplicates;
   // Two index lookups, each its newest 200: the same phone (cases_reporter_phone_idx), and the same category
   // in the window (cases_category_created_idx) close by. Together they hold the newest 200 of either kind.
-  const rows = await db.query<CandidateRow>(sql`
+  const rows = await db.query<CandidateRow>(
+    sql`
     with base as (
       select id, location, reporter_phone, category_code, created_at, description,
              created_at - make_interval(days => ${windowDays}::int) as window_start,
@@ -76,7 +77,9 @@ export async function findLikelyDuplicates(
     join cases other on other.id = candidate.id
     cross join base
     order by candidate.created_at desc
-    limit 200`);
+    limit 200`,
+    { prepare: true },
+  );
   return rows
     .map((row) => ({ row, similarity: textSimilarity(row.base_description, row.description) }))
     .filter(
