@@ -1,0 +1,95 @@
+/**
+ * The bench databases on the local PostgreSQL + PostGIS: BENCH_DATABASE_URL,
+ * else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/minqing_bench
+ * (created when missing, the demo district generated when empty).
+ */
+import postgres from 'postgres';
+import { openDatabase, prepareDatabase, type Database } from '@minqing/db';
+
+export const DEFAULT_BENCH_URL = 'postgres://postgres@127.0.0.1:5432/minqing_bench';
+
+export function benchDatabaseUrl(): string {
+  return process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_BENCH_URL;
+}
+
+/** The URL with its password hidden, for printing. */
+export function printable(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function adminClient(url: string): postgres.Sql {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return postgres(admin.toString(), { max: 1, onnotice: () => {} });
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+export function withDatabaseName(url: string, name: string): string {
+  const target = new URL(url);
+  target.pathname = `/${encodeURIComponent(name)}`;
+  return target.toString();
+}
+
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const name = databaseName(url);
+  const client = adminClient(url);
+  try {
+    const [found] = await client`select 1 from pg_database where datname = ${name}`;
+    if (!found) {
+      console.log(`creating database ${name}`);
+      await client.unsafe(`create database ${quote(name)}`);
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** A copy of `source` under `name` (replacing an older copy); nobody may be connected to `source`. */
+export async function copyDatabase(url: string, source: string, name: string): Promise<string> {
+  const client = adminClient(url);
+  try {
+    await client.unsafe(`drop database if exists ${quote(name)} with (force)`);
+    await client.unsafe(`create database ${quote(name)} template ${quote(source)}`);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  return withDatabaseName(url, name);
+}
+
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = adminClient(url);
+  try {
+    await client.unsafe(`drop database if exists ${quote(name)} with (force)`);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** Opens the bench database with migrations applied and the demo district in place. */
+export async function openDemoDatabase(options: { maxConnections?: number } = {}): Promise<{ db: Database; url: string }> {
+  const url = benchDatabaseUrl();
+  if (url === DEFAULT_BENCH_URL) await ensureDatabaseExists(url);
+  const db = await openDatabase({
+    databaseUrl: url,
+    connectionSettings: { jit: 'off' },
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+  });
+  const started = performance.now();
+  const result = await prepareDatabase(db, {
+    demo: true,
+    log: (message) => {
+      if (message.startsWith('demo')) console.log(`  ${message}`);
+    },
+  });
+  if (result.demo?.status === 'generated')
+    console.log(`demo district generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (result.demo?.status === 'skipped') console.log(`note: ${result.demo.reason}; measuring what the database holds`);
+  return { db, url };
+}
