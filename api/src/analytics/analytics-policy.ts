@@ -22,6 +22,8 @@ export interface HotspotPolicy {
   clusterDistanceMetres: number;
   clusterMinimumCases: number;
   reuseMinutes: number;
+  /** Fewer cases than this in the window: no Gi* (one case makes its own neighbourhood "significant"). */
+  minimumCases: number;
 }
 
 export interface EmergingPolicy {
@@ -31,6 +33,7 @@ export interface EmergingPolicy {
   timeStepNeighbours: number;
   trendAlpha: number;
   persistentShare: number;
+  minimumCases: number;
 }
 
 export interface CommonProblemPolicy {
@@ -67,6 +70,7 @@ export const DEFAULT_ANALYTICS_POLICY: AnalyticsPolicy = {
     clusterDistanceMetres: 300,
     clusterMinimumCases: 8,
     reuseMinutes: 15,
+    minimumCases: 20,
   },
   emerging: {
     weeks: 52,
@@ -75,6 +79,7 @@ export const DEFAULT_ANALYTICS_POLICY: AnalyticsPolicy = {
     timeStepNeighbours: 1,
     trendAlpha: 0.05,
     persistentShare: 0.9,
+    minimumCases: 20,
   },
   commonProblems: {
     windowDays: 365,

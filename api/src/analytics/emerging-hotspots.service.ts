@@ -21,6 +21,8 @@ export interface EmergingParameters {
   timeStepNeighbours: number;
   trendAlpha: number;
   persistentShare: number;
+  /** Fewer cases than this in the cube: no statistic (default 20). */
+  minimumCases?: number;
 }
 
 export interface EmergingSummary {
@@ -82,7 +84,9 @@ export async function computeEmergingHotspots(
       neighbours[t * g + i] = list;
     }
   }
-  const results = g * weeks > 0 ? getisOrdGiStar(values, neighbours) : [];
+  const minimumCases = parameters.minimumCases ?? 20;
+  const results =
+    g * weeks > 0 && totalCases >= minimumCases ? getisOrdGiStar(values, neighbours) : values.map(() => ({ z: null, p: null }));
   const significant = significantAt(
     results.map((result) => result.p),
     0.1,
@@ -126,6 +130,8 @@ export async function computeEmergingHotspots(
 
   let notice: string | null = null;
   if (totalCases === 0) notice = 'no cases in these weeks and categories: nothing to analyse';
+  else if (totalCases < minimumCases)
+    notice = `too few cases (${totalCases}) for emerging hot spots: at least ${minimumCases} are needed`;
   else if (g < 3) notice = 'fewer than three grids have households: Gi* needs at least three';
   return { cases: totalCases, grids: g, weeks, categories, notice };
 }

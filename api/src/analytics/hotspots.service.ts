@@ -21,6 +21,8 @@ export interface HotspotParameters {
   falseDiscoveryRate: boolean;
   clusterDistanceMetres: number;
   clusterMinimumCases: number;
+  /** Fewer cases than this: no statistic (default 20). */
+  minimumCases?: number;
 }
 
 export interface HotspotSummary {
@@ -58,11 +60,14 @@ export async function computeHotspots(
   const neighbours = analysed.map(({ index }) =>
     gridSet.neighbours[index]!.filter((other) => position.has(other)).map((other) => ({ index: position.get(other)! })),
   );
-  const results = getisOrdGiStar(values, neighbours);
+  const minimumCases = parameters.minimumCases ?? 20;
+  const enough = totalCases >= minimumCases;
+  const results = enough ? getisOrdGiStar(values, neighbours) : values.map(() => ({ z: null, p: null }));
   const bins = confidenceBins(results, parameters.falseDiscoveryRate);
 
   let notice: string | null = null;
   if (totalCases === 0) notice = 'no cases in this window and category: nothing to analyse';
+  else if (!enough) notice = `too few cases (${totalCases}) for a hot spot analysis: at least ${minimumCases} are needed`;
   else if (analysed.length < 3) notice = 'fewer than three grids have households: Gi* needs at least three';
   else if (results.every((result) => result.z === null)) notice = 'every grid has the same rate: there is no hot or cold spot';
 

@@ -401,6 +401,7 @@ export function analyticsRoutes({ db, clock }: RouteDependencies) {
         falseDiscoveryRate: query.falseDiscoveryRate ?? policy.falseDiscoveryRate,
         clusterDistanceMetres: policy.clusterDistanceMetres,
         clusterMinimumCases: policy.clusterMinimumCases,
+        minimumCases: policy.minimumCases,
       };
       const run = await hotspotRun(db, parameters, policy.reuseMinutes, actor.userId, clock.now());
       assertDone(run);
@@ -452,6 +453,7 @@ export function analyticsRoutes({ db, clock }: RouteDependencies) {
                 falseDiscoveryRate: policy.hotspots.falseDiscoveryRate,
                 clusterDistanceMetres: policy.hotspots.clusterDistanceMetres,
                 clusterMinimumCases: policy.hotspots.clusterMinimumCases,
+                minimumCases: policy.hotspots.minimumCases,
               };
       }
       const run = await queueRun(db, body.kind, parameters, actor.userId, clock.now());
