@@ -70,6 +70,9 @@ interface Adjacency {
   edgeLength: Map<string, number>;
 }
 
+/** Buildings closer than this share a grid. */
+const CLUSTER_METRES = 3;
+
 const pair = (a: number, b: number) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 function segmentsCross(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
@@ -104,7 +107,7 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
   const total = input.buildings.reduce((sum, building) => sum + building.households, 0);
 
   // Sites: buildings, those at the same spot (within 5 cm) together.
-  const sites: Site[] = [];
+  let sites: Site[] = [];
   const spot = new Map<string, number>();
   for (const building of input.buildings) {
     const [x, y] = plane.toMetres(building.position);
@@ -171,7 +174,7 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
       roadSegments.push([ax, ay, bx, by]);
     }
   }
-  const adjacency: Adjacency = { neighbours: sites.map(() => []), roadEdges: new Set(), edgeLength: new Map() };
+  let adjacency: Adjacency = { neighbours: sites.map(() => []), roadEdges: new Set(), edgeLength: new Map() };
   const cellEdges = new Map<string, number>();
   cells.forEach((ring, site) => {
     ring!.forEach((from, index) => cellEdges.set(`${from}>${ring![(index + 1) % ring!.length]}`, site));
@@ -196,6 +199,64 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
       }
     });
   });
+
+  // Buildings within a couple of metres of each other go to the same grid
+  // (else the line between them would pass within a metre of both): clusters of
+  // cells are what the partition moves. Each keeps its own cell for the shape.
+  const clusterOf = sites.map((_, index) => index);
+  const root = (index: number): number => {
+    while (clusterOf[index] !== index) index = clusterOf[index] = clusterOf[clusterOf[index]!]!;
+    return index;
+  };
+  adjacency.neighbours.forEach((around, site) => {
+    for (const other of around) {
+      if (Math.hypot(sites[site]!.x - sites[other]!.x, sites[site]!.y - sites[other]!.y) < CLUSTER_METRES)
+        clusterOf[root(site)] = root(other);
+    }
+  });
+  const clusterIndex = new Map<number, number>();
+  const members: number[][] = [];
+  sites.forEach((_, site) => {
+    const top = root(site);
+    if (!clusterIndex.has(top)) {
+      clusterIndex.set(top, members.length);
+      members.push([]);
+    }
+    members[clusterIndex.get(top)!]!.push(site);
+  });
+  if (members.length < sites.length) {
+    const cellSites = sites;
+    const cellAdjacency = adjacency;
+    const clusterOfSite = sites.map((_, site) => clusterIndex.get(root(site))!);
+    const clustered: Site[] = members.map((group) => {
+      const households = group.reduce((sum, site) => sum + cellSites[site]!.households, 0);
+      const share = (site: number) => (households > 0 ? cellSites[site]!.households / households : 1 / group.length);
+      return {
+        position: cellSites[group[0]!]!.position,
+        x: group.reduce((sum, site) => sum + cellSites[site]!.x * share(site), 0),
+        y: group.reduce((sum, site) => sum + cellSites[site]!.y * share(site), 0),
+        households,
+        residents: group.reduce((sum, site) => sum + cellSites[site]!.residents, 0),
+        buildingIds: group.flatMap((site) => cellSites[site]!.buildingIds),
+        largest: Math.max(...group.map((site) => cellSites[site]!.largest)),
+      };
+    });
+    const clusteredAdjacency: Adjacency = { neighbours: members.map(() => []), roadEdges: new Set(), edgeLength: new Map() };
+    for (const [key, length] of cellAdjacency.edgeLength) {
+      const [a, b] = key.split('|').map(Number) as [number, number];
+      const [ca, cb] = [clusterOfSite[a]!, clusterOfSite[b]!];
+      if (ca === cb) continue;
+      const clusterKey = pair(ca, cb);
+      if (!clusteredAdjacency.edgeLength.has(clusterKey)) {
+        clusteredAdjacency.neighbours[ca]!.push(cb);
+        clusteredAdjacency.neighbours[cb]!.push(ca);
+      }
+      clusteredAdjacency.edgeLength.set(clusterKey, (clusteredAdjacency.edgeLength.get(clusterKey) ?? 0) + length);
+      if (cellAdjacency.roadEdges.has(key)) clusteredAdjacency.roadEdges.add(clusterKey);
+    }
+    sites = clustered;
+    adjacency = clusteredAdjacency;
+  }
 
   // Groups of sites.
   const groups: { sites: number[]; flag: PartitionFlag | null }[] = [];
@@ -223,7 +284,11 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
   // Shapes: exact unions of cells, clipped to the village.
   const cellRings = cells as number[][];
   let shaped = groups.map((group) => {
-    const polygons = unionCells(cellRings, group.sites, vertex);
+    const polygons = unionCells(
+      cellRings,
+      group.sites.flatMap((site) => members[site]!),
+      vertex,
+    );
     const metres: MultiPolygonGeometry = {
       type: 'MultiPolygon',
       coordinates: polygons.map((rings) =>
