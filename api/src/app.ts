@@ -21,6 +21,7 @@ import type { RouteDependencies } from './routes/dependencies.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { gridRoutes } from './routes/grids.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { importRoutes } from './routes/import.routes.ts';
 import { intakeWebhookRoutes } from './routes/intake-webhooks.routes.ts';
 import { open311Routes } from './routes/open311.routes.ts';
 import { positionRoutes } from './routes/positions.routes.ts';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDependencies) {
   app.route('/', positionRoutes(routeDependencies));
   app.route('/', wallRoutes(routeDependencies));
   app.route('/', plannerRoutes(routeDependencies));
+  app.route('/', importRoutes(routeDependencies));
 
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',

@@ -23,7 +23,13 @@ export function sessionMiddleware(db: Database, clock: Clock): MiddlewareHandler
     if (!c.req.path.startsWith('/api/') && !SIGNED_IN_TILES.test(c.req.path)) return next();
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
-      if (!SAFE_METHODS.has(c.req.method) && !(c.req.header('content-type') ?? '').includes('application/json')) {
+      // A file upload (the import) streams raw bytes: application/octet-stream, which a cross-site form cannot send either.
+      const contentType = c.req.header('content-type') ?? '';
+      if (
+        !SAFE_METHODS.has(c.req.method) &&
+        !contentType.includes('application/json') &&
+        !contentType.startsWith('application/octet-stream')
+      ) {
         throw new InvalidInputError('requests that change data must send Content-Type: application/json', 'json_required');
       }
       c.set('actor', await sessionActor(db, token, clock.now()));
