@@ -9,6 +9,7 @@ export const NAVIGATION = [
   { name: 'wall', path: '/wall' },
   { name: 'planner', path: '/planner' },
   { name: 'hotspots', path: '/hotspots' },
+  { name: 'assessment', path: '/assessment' },
   { name: 'desk', path: '/desk' },
   { name: 'mobile', path: '/mobile' },
   { name: 'track', path: '/track' },
@@ -27,6 +28,8 @@ declare module 'vue-router' {
 }
 
 const desk = { requiresUser: true, roles: DESK_ROLES, view: 'desk' } as const;
+/** The leaders' view: leaders, the command center and administrators. */
+const ANALYTICS_ROLES: readonly Role[] = ['administrator', 'dispatcher', 'leader'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'map', component: () => import('./views/MapView.vue') },
@@ -37,7 +40,18 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/PlannerView.vue'),
     meta: { requiresUser: true, roles: ['planner', 'administrator'], view: 'planner' },
   },
-  { path: '/hotspots', name: 'hotspots', component: () => import('./views/HotspotsView.vue') },
+  {
+    path: '/hotspots',
+    name: 'hotspots',
+    component: () => import('./views/HotspotsView.vue'),
+    meta: { requiresUser: true, roles: ANALYTICS_ROLES, view: 'hotspots' },
+  },
+  {
+    path: '/assessment',
+    name: 'assessment',
+    component: () => import('./views/AssessmentView.vue'),
+    meta: { requiresUser: true, roles: ANALYTICS_ROLES, view: 'assessment' },
+  },
   { path: '/desk', name: 'desk', component: () => import('./views/DeskView.vue'), meta: desk },
   { path: '/desk/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), meta: desk },
   { path: '/mobile', name: 'mobile', component: () => import('./views/MobileView.vue') },

@@ -1,4 +1,5 @@
 import type { MessageSchema } from './zh-CN.ts';
+import { assessmentEn, hotspotsEn } from '../analytics/messages.ts';
 
 /** English. Keys mirror zh-CN.ts; the type keeps the two in step. */
 export const en: MessageSchema = {
@@ -14,6 +15,7 @@ export const en: MessageSchema = {
     wall: 'Command wall',
     planner: 'Grid planner',
     hotspots: 'Hotspots',
+    assessment: 'Rankings',
     desk: 'Case desk',
     mobile: 'Mobile',
     track: 'Track a request',
@@ -545,6 +547,8 @@ export const en: MessageSchema = {
     },
     clock: '{date} {time}',
   },
+  hotspots: hotspotsEn,
+  assessment: assessmentEn,
   notBuilt: {
     title: '{view} is not built yet',
     body: 'This view comes in a later release. There is no data to show here yet.',
@@ -560,13 +564,26 @@ export const en: MessageSchema = {
     body: 'There is nothing at this address.',
   },
   planner: {
+    workersSaved: 'People saved.',
+    workersTitle: 'People of {name}',
+    saveWorkers: 'Save people',
+    history: 'Publications',
+    historyEntry: '{added} added, {changed} reshaped, {retired} closed; {buildings} buildings and {cases} cases moved',
+    historyDetail: 'details',
     mapLabel: 'Grid planner map',
     tools: 'Planning tools',
     town: 'Town',
     village: 'Village',
     wholeTown: 'Whole town',
     choose: 'Choose a town or a village to plan.',
-    tool: { select: 'Select', split: 'Split with a line', draw: 'Draw a grid', reshape: 'Reshape', merge: 'Merge', paint: 'Paint buildings' },
+    tool: {
+      select: 'Select',
+      split: 'Split with a line',
+      draw: 'Draw a grid',
+      reshape: 'Reshape',
+      merge: 'Merge',
+      paint: 'Paint buildings',
+    },
     suggestSplit: 'Suggest a split',
     undo: 'Undo',
     redo: 'Redo',

@@ -1,4 +1,6 @@
 /** Chinese (the default). Every string the UI shows comes from here or en.ts. */
+import { assessmentZhCN, hotspotsZhCN } from '../analytics/messages.ts';
+
 export const zhCN = {
   app: {
     name: '民情',
@@ -12,6 +14,7 @@ export const zhCN = {
     wall: '指挥大屏',
     planner: '网格规划',
     hotspots: '热点分析',
+    assessment: '考核排名',
     desk: '案件办理',
     mobile: '移动端',
     track: '进度查询',
@@ -542,6 +545,8 @@ export const zhCN = {
     },
     clock: '{date} {time}',
   },
+  hotspots: hotspotsZhCN,
+  assessment: assessmentZhCN,
   notBuilt: {
     title: '{view}尚未上线',
     body: '该功能将在后续版本中提供，目前没有可显示的数据。',
@@ -557,6 +562,12 @@ export const zhCN = {
     body: '找不到这个地址。',
   },
   planner: {
+    workersSaved: '人员已保存。',
+    workersTitle: '{name}的人员',
+    saveWorkers: '保存人员',
+    history: '发布历史',
+    historyEntry: '新增 {added}、调整 {changed}、撤销 {retired} 个网格，{buildings} 栋楼、{cases} 件诉求改派',
+    historyDetail: '变更明细',
     mapLabel: '网格规划地图',
     tools: '规划工具',
     town: '镇街',
