@@ -59,6 +59,28 @@ export interface ImportResult {
   report: { imported: number; notes: string[]; checks: { errors: number; warnings: number } | null };
 }
 
+export interface StaffMember {
+  userId: number;
+  username: string;
+  displayName: string;
+  role: string;
+  grids: { code: string; duty: string }[];
+}
+
+export interface PublicationEntry {
+  id: number;
+  regionCode: string;
+  validFrom: string;
+  publishedAt: string;
+  publishedBy: string | null;
+  summary: {
+    grids?: { added?: { code: string }[]; retired?: string[]; changed?: unknown[] };
+    buildingsChanged?: number;
+    cases?: number;
+    workers?: number;
+  };
+}
+
 const base = (code: string) => `/api/planner/regions/${code}`;
 
 export const plannerApi = {
@@ -75,5 +97,12 @@ export const plannerApi = {
     sendJson<PublicationSummary>('POST', `${base(code)}/publish`, { revision, validFrom, confirm }),
   importFile: (code: string, revision: number, format: 'geojson' | 'shapefile', fileName: string, dataBase64: string) =>
     sendJson<ImportResult>('POST', `${base(code)}/import`, { revision, format, fileName, dataBase64 }),
+  staff: (code: string) => getJson<{ staff: StaffMember[] }>(`${base(code)}/staff`),
+  assign: (gridCode: string, gridWorkers: number[], informationStaff: number[]) =>
+    sendJson<{ code: string; workers: WorkspaceGrid['workers'] }>('PUT', `/api/planner/grids/${gridCode}/assignments`, {
+      gridWorkers,
+      informationStaff,
+    }),
+  publications: (code: string) => getJson<{ publications: PublicationEntry[] }>(`${base(code)}/publications`),
   exportUrl: (code: string, format: 'geojson' | 'csv') => `${base(code)}/export?format=${format}`,
 };

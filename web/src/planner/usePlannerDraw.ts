@@ -53,7 +53,8 @@ export function usePlannerDraw(map: ShallowRef<MapLibreMap | null>, loaded: Ref<
         adapter: new TerraDrawMapLibreGLAdapter({ map: current }),
         modes: [
           new TerraDrawRenderMode({ modeName: 'static', styles: {} }),
-          new TerraDrawLineStringMode({ snapping: { toCustom: snap }, finishOnNthCoordinate: 2 }),
+          // A split line is two clicks, not snapped: it cuts where the planner clicks.
+          new TerraDrawLineStringMode({ finishOnNthCoordinate: 2 }),
           new TerraDrawPolygonMode({ snapping: { toCustom: snap } }),
           new TerraDrawSelectMode({
             flags: {
