@@ -20,8 +20,8 @@
  * category, phones that repeat now and then (so the duplicate check finds
  * candidates). They stay in the bench database.
  */
-import { registerCase, systemClock, type Actor } from '@minqing/api';
-import { sql, type Database } from '@minqing/db';
+import { createApp, createLogger, loadConfig, Readiness, registerCase, systemClock, type Actor } from '@minqing/api';
+import { compile, sql, type Database, type Queryable } from '@minqing/db';
 import { CaseIntakeSchema, levelOfRegionCode, type CaseIntake } from '@minqing/shared';
 import { openDemoDatabase, printable } from './support/database.ts';
 import { describeMachine, watchMachine } from './support/machine.ts';
@@ -219,6 +219,87 @@ function httpIntake(base: string, cookie: string, fixture: Fixture): Intake {
   };
 }
 
+// ------------------------------------------------------- where time goes
+
+interface StatementTime {
+  statement: string;
+  perRequest: number;
+  p50: number;
+  /** Milliseconds per request spent in this statement (mean). */
+  meanPerRequest: number;
+}
+
+/** A database that times every statement it runs, by the statement's first words. */
+function timedDatabase(db: Database, record: (statement: string, milliseconds: number) => void): Database {
+  const label = (query: Parameters<Queryable['query']>[0]) => {
+    const words = compile(query).text.replace(/\s+/g, ' ').trim();
+    return words.length > 60 ? `${words.slice(0, 57)}…` : words;
+  };
+  const timed = (handle: Queryable): Queryable => ({
+    query: async (query, options) => {
+      const started = performance.now();
+      try {
+        return await handle.query(query, options);
+      } finally {
+        record(label(query), performance.now() - started);
+      }
+    },
+    queryText: (text, values) => handle.queryText(text, values),
+    exec: (script) => handle.exec(script),
+  });
+  return { ...db, ...timed(db), transaction: (work) => db.transaction((tx) => work(timed(tx))) };
+}
+
+/**
+ * POST /api/cases through the app in this process (createApp, app.request: the same routes, middleware and
+ * services as the server, without the socket), with every statement timed: what one intake costs, statement by
+ * statement. Statements run concurrently inside a request (the case page's parts) overlap.
+ */
+async function breakdown(
+  db: Database,
+  fixture: Fixture,
+  requests: number,
+): Promise<{ total: Distribution; statements: StatementTime[] }> {
+  const samples = new Map<string, number[]>();
+  let recording = false;
+  const timedDb = timedDatabase(db, (statement, milliseconds) => {
+    if (!recording) return;
+    const list = samples.get(statement) ?? [];
+    list.push(milliseconds);
+    samples.set(statement, list);
+  });
+  const state = new Readiness();
+  state.markReady({ migrations: 0, demo: null });
+  const app = createApp({ db: timedDb, logger: createLogger('silent'), state, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  const signedIn = await app.request('/api/auth/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: OPERATOR, password: PASSWORD }),
+  });
+  const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const totals: number[] = [];
+  for (let index = 0; index < requests + 20; index++) {
+    recording = index >= 20;
+    const started = performance.now();
+    const response = await app.request('/api/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(nextInput(fixture)),
+    });
+    await response.text();
+    if (response.status !== 201) throw new Error(`POST /api/cases in process: ${response.status}`);
+    if (recording) totals.push(performance.now() - started);
+  }
+  const statements = [...samples.entries()].map(([statement, times]) => ({
+    statement,
+    perRequest: times.length / requests,
+    p50: distribution(times).p50,
+    meanPerRequest: times.reduce((sum, value) => sum + value, 0) / requests,
+  }));
+  statements.sort((left, right) => right.meanPerRequest - left.meanPerRequest);
+  return { total: distribution(totals), statements };
+}
+
 // ---------------------------------------------------------------------- run
 
 interface Way {
@@ -250,7 +331,13 @@ export async function intakeBench(): Promise<void> {
       `${counts!.cases} cases already there)`,
   );
 
-  let results: { bare: Distribution; service: Way; http: Way; serverMegabytes: number | null };
+  let results: {
+    bare: Distribution;
+    service: Way;
+    http: Way;
+    serverMegabytes: number | null;
+    statements: Awaited<ReturnType<typeof breakdown>>;
+  };
   try {
     console.log(`  bare point-in-polygon lookup (${SINGLE_SAMPLES * 2}) …`);
     const bare = await single(async () => {
@@ -276,7 +363,9 @@ export async function intakeBench(): Promise<void> {
     } finally {
       await server.stop();
     }
-    results = { bare, service, http, serverMegabytes };
+    console.log(`  where the time goes: ${SINGLE_SAMPLES / 3} requests through the app in this process, statements timed …`);
+    const statements = await breakdown(db, fixture, Math.round(SINGLE_SAMPLES / 3));
+    results = { bare, service, http, serverMegabytes, statements };
   } finally {
     await db.close();
   }
@@ -316,6 +405,20 @@ export async function intakeBench(): Promise<void> {
       rows,
     ),
   );
+  console.log(
+    `\nWhere the time of one POST /api/cases goes (in-process app, p50 ${format(results.statements.total.p50)} ms a request):\n`,
+  );
+  console.log(
+    table(
+      ['statement', 'per request', 'p50 ms', 'mean ms a request'],
+      results.statements.statements.map((row) => [
+        row.statement,
+        format(row.perRequest),
+        format(row.p50),
+        format(row.meanPerRequest),
+      ]),
+    ),
+  );
   console.log(`\nmachine: ${describeMachine(state)}`);
   console.log(`server process resident memory after the run: ${results.serverMegabytes ?? '?'} MiB`);
   const file = writeResults('case-intake', {
@@ -333,6 +436,7 @@ export async function intakeBench(): Promise<void> {
       httpOverService: http.single.p50 / service.single.p50,
     },
     serverMegabytes: results.serverMegabytes,
+    breakdown: results.statements,
     machine: state,
   });
   console.log(`written ${file}`);

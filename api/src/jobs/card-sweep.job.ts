@@ -55,8 +55,12 @@ async function issueCards(db: Database, cards: CardPolicy, now: Date): Promise<R
         from due
       ),
       issued as (
+        -- Sorted by colour first (a full sort: nothing comes out before everything went in), so every due card
+        -- is found before the first is written and the statement never reads the cards it writes — a plan made
+        -- for an empty card table would scan them again for each case.
         insert into card (case_id, colour, unit_id, threshold_at, issued_at)
         select id, colour, unit_id, threshold_at, ${now} from charged
+        order by colour, id
         on conflict (case_id, colour) do nothing
         returning case_id, colour, unit_id, threshold_at
       ),
