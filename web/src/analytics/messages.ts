@@ -79,6 +79,7 @@ export const hotspotsZhCN = {
   problems: {
     none: '尚未做共性问题分析。',
     compute: '分析共性问题',
+    filter: '按关键词筛选，如：房产证',
     empty: '所选时间内没有发现共性问题。',
     group: '{cases} 件 · {raised} 人次 · {villages} 个村社区',
     households: '涉及网格 {households} 户',
@@ -189,6 +190,7 @@ export const hotspotsEn: typeof hotspotsZhCN = {
   problems: {
     none: 'Common problems have not been grouped yet.',
     compute: 'Group common problems',
+    filter: 'Filter by keyword, e.g. 房产证',
     empty: 'No common problem found in this window.',
     group: '{cases} cases · {raised} residents · {villages} villages',
     households: '{households} households in the grids involved',
