@@ -80,7 +80,7 @@ describe("the leaders' view", () => {
     // Common problems: the nightly run computes at start-up; a leader may also ask for it.
     await page.locator('[data-testid=tab-problems]').click();
     const groups = page.locator('[data-testid=problem-group]');
-    await expect.poll(async () => groups.count(), { timeout: 180_000, intervals: [2000] }).toBeGreaterThan(0);
+    await expect.poll(async () => groups.count(), { timeout: 180_000, interval: 2000 }).toBeGreaterThan(0);
     const [run] = await database.db.query<{ id: number }>(
       sql`select id from analytics_run where kind = 'common_problems' and status = 'done' order by computed_at desc limit 1`,
     );
@@ -105,7 +105,7 @@ describe("the leaders' view", () => {
       await page.locator('[data-testid=assessment-compute]').click();
     }
     const rows = page.locator('[data-testid=assessment-row]');
-    await expect.poll(async () => rows.count(), { timeout: 180_000, intervals: [2000] }).toBeGreaterThan(0);
+    await expect.poll(async () => rows.count(), { timeout: 180_000, interval: 2000 }).toBeGreaterThan(0);
     const shown = await rows.evaluateAll((elements) =>
       elements.map((element) => Array.from(element.querySelectorAll('td')).map((cell) => cell.textContent?.trim() ?? '')),
     );
@@ -116,7 +116,7 @@ describe("the leaders' view", () => {
     const file = `${resultsFolder}/assessment-export.xlsx`;
     await download.saveAs(file);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(readFileSync(file));
+    await workbook.xlsx.load(new Uint8Array(readFileSync(file)).buffer);
     const sheet = workbook.worksheets[0]!;
     const cells: unknown[][] = [];
     sheet.eachRow((row) => cells.push((row.values as unknown[]).slice(1)));
