@@ -17,6 +17,7 @@
  * postgres://postgres@127.0.0.1:5432/minqing_bench (created when missing, the
  * demo district generated when empty). The sweep suite works on a copy of it.
  */
+import { analyticsBench } from './analytics.bench.ts';
 import { intakeBench } from './intake.bench.ts';
 import { plannerBench } from './planner.bench.ts';
 import { sweepBench } from './sweep.bench.ts';
@@ -27,6 +28,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   intake: intakeBench,
   sweep: sweepBench,
   planner: plannerBench,
+  analytics: analyticsBench,
 };
 
 const asked = process.argv.slice(2).filter((argument) => argument !== '--');
