@@ -14,8 +14,10 @@ import { invalidReason } from './checks.ts';
 import {
   boundingBoxOf,
   boxesOverlap,
+  distanceToBoundaryMetres,
   intersection,
   isEmpty,
+  localPlane,
   normaliseMultiPolygon,
   partsOf,
   pointInMultiPolygon,
@@ -188,10 +190,11 @@ export function splitGrid(
     return refuse(EDIT_REASONS.lineTooShort);
   }
   if (points.length > 2 && kinks(lineString(points)).features.length > 0) return refuse(EDIT_REASONS.lineCrossesItself);
-  // A line across the grid starts and ends outside it.
-  if (pointInMultiPolygon(points[0]!, target.boundary) || pointInMultiPolygon(points.at(-1)!, target.boundary)) {
-    return refuse(EDIT_REASONS.lineDoesNotCross);
-  }
+  // A line across the grid starts and ends outside it (or on its edge, where snapping puts a click).
+  const plane = localPlane(points[0]!);
+  const inside = (position: Position) =>
+    pointInMultiPolygon(position, target.boundary) && distanceToBoundaryMetres(position, target.boundary, plane) > 0.5;
+  if (inside(points[0]!) || inside(points.at(-1)!)) return refuse(EDIT_REASONS.lineDoesNotCross);
   const box = boundingBoxOf(target.boundary);
   const span = Math.max(box[2] - box[0], box[3] - box[1]) * 4 + 0.01;
   const side = leftSide(points, span);
