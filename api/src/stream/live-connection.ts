@@ -161,12 +161,7 @@ async function runConnection(
           missed = [];
         } else {
           // Where each worker is now, not every step they took meanwhile; later positions come live.
-          moved = await readLatestPositions(db, {
-            after: resumeFrom.positions.horizon,
-            atMost: hubCursor.positions.horizon,
-            except: [...resumeFrom.positions.sent],
-            limit: 10_000,
-          });
+          moved = await readLatestPositions(db, { after: resumeFrom.positions.horizon, limit: 10_000 });
           cursor = {
             cases: { horizon: resumeFrom.cases.horizon, sent: new Set(resumeFrom.cases.sent) },
             positions: { horizon: resumeFrom.positions.horizon, sent: new Set(resumeFrom.positions.sent) },

@@ -14,9 +14,11 @@
  * side of an advisory lock every writer of the table holds shared until it
  * commits (migration 00202). Granted, nothing is in flight: every id up to the
  * largest visible one is final, and the horizon moves there. Not granted (a
- * long write, e.g. the card sweep, is under way), case events that did commit
- * are still sent at once and remembered as sent above the horizon; positions
- * wait for the next read. ADR 0004 has the reasoning.
+ * long write, e.g. the card sweep, is under way), entries that did commit are
+ * still handed out at once and remembered as sent above the horizon: case
+ * events in the client's cursor too (so a reconnect neither repeats nor skips
+ * them), positions only here (a position is state: after a reconnect a client
+ * is told where each worker is now). ADR 0004 has the reasoning.
  */
 import { sql, type Database } from '@minqing/db';
 import { CASE_EVENT_CHANNEL } from '../cases/case-events.ts';
@@ -57,6 +59,10 @@ const LOGS = {
 type LogName = keyof typeof LOGS;
 
 const BATCH = 500;
+/** Positions handed out above the horizon this hub remembers at most (beyond it, it waits for the horizon). */
+const MAX_POSITIONS_ABOVE_HORIZON = 50_000;
+/** At start, without a granted lock, entries older than this are taken as final (see start()). */
+const SETTLED_AFTER_SECONDS = 10;
 
 function isLockTimeout(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
@@ -79,7 +85,7 @@ export class LiveEvents {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly reading: Record<LogName, boolean> = { cases: false, positions: false };
   private readonly readAgain: Record<LogName, boolean> = { cases: false, positions: false };
-  private wakeTimer: NodeJS.Timeout | null = null;
+  private readonly wakeTimers: Record<LogName, NodeJS.Timeout | null> = { cases: null, positions: null };
   /** Counts for /api/health-style diagnostics and the soak bench. */
   readonly statistics = { caseEvents: 0, positions: 0, reads: 0, horizonHeld: 0, resets: 0 };
 
@@ -103,28 +109,31 @@ export class LiveEvents {
     return this.subscribers.size;
   }
 
-  /** Where the hub stands: what a connection that starts now has, in effect, already seen. */
+  /**
+   * Where the hub stands: what a connection that starts now has, in effect,
+   * already seen. Positions sent above the horizon stay here (a cursor carries
+   * only their horizon).
+   */
   cursor(): StreamCursor {
     return copyCursor({ cases: this.position.cases, positions: this.position.positions });
   }
 
-  /** Reads now rather than at the next tick (a position was just stored by this process). */
+  /** Reads soon rather than at the next tick: a NOTIFY came, or this process just stored a position. */
   wake(log: LogName = 'cases'): void {
-    if (log === 'positions') {
-      void this.read('positions');
-      return;
-    }
-    // Several NOTIFYs in a burst make one read.
-    this.wakeTimer ??= setTimeout(() => {
-      this.wakeTimer = null;
-      void this.read('cases');
-    }, 5);
+    // A burst of NOTIFYs, or of position reports, makes one read.
+    this.wakeTimers[log] ??= setTimeout(
+      () => {
+        this.wakeTimers[log] = null;
+        void this.read(log);
+      },
+      log === 'cases' ? 5 : 100,
+    );
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    for (const timer of Object.values(this.wakeTimers)) if (timer) clearTimeout(timer);
     this.subscribers.clear();
     await this.unlisten?.().catch(() => {});
   }
@@ -135,14 +144,7 @@ export class LiveEvents {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'cannot LISTEN for case events; reading them every second instead');
     }
-    for (const log of ['cases', 'positions'] as const) {
-      let horizon: number | null = null;
-      for (let attempt = 0; horizon === null && !this.closed; attempt++) {
-        horizon = await this.finalHorizon(log);
-        if (horizon === null) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
-      }
-      this.position[log].horizon = horizon ?? 0;
-    }
+    for (const log of ['cases', 'positions'] as const) await this.startLog(log);
     const every = (milliseconds: number, log: LogName) => {
       const timer = setInterval(() => void this.read(log), milliseconds);
       timer.unref();
@@ -150,6 +152,35 @@ export class LiveEvents {
     };
     every(this.options.casePollMs ?? 1_000, 'cases');
     every(this.options.positionPollMs ?? 500, 'positions');
+  }
+
+  /**
+   * Where the hub starts reading a log: at the final horizon when the lock is
+   * granted within a few tries. Under a steady stream of writes (a busy
+   * machine, a long sweep) it may not be; then the hub starts at the newest
+   * entry written more than SETTLED_AFTER_SECONDS ago and counts what came
+   * after it as already seen: only a transaction that has been writing to the
+   * log for longer than that could still bring an entry below — a window the
+   * hub accepts once, at its start, rather than keep its clients waiting.
+   */
+  private async startLog(log: LogName): Promise<void> {
+    for (let attempt = 0; attempt < 5 && !this.closed; attempt++) {
+      const horizon = await this.finalHorizon(log);
+      if (horizon !== null) {
+        this.position[log].horizon = horizon;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+    }
+    const { table } = LOGS[log];
+    const written = log === 'cases' ? 'recorded_at' : 'received_at';
+    const [settled] = await this.db.query<{ id: number | null }>(sql`
+      select max(id) as id from ${sql.identifier(table)}
+      where ${sql.identifier(written)} < now() - ${SETTLED_AFTER_SECONDS}::int * interval '1 second'`);
+    const horizon = Number(settled?.id ?? 0);
+    const after = await this.db.query<{ id: number }>(sql`select id from ${sql.identifier(table)} where id > ${horizon}::int8`);
+    this.position[log] = { horizon, sent: new Set(after.map((row) => Number(row.id))) };
+    this.options.logger.info({ log, horizon, seen: after.length }, 'live events: started without a final horizon');
   }
 
   /**
@@ -251,18 +282,26 @@ export class LiveEvents {
   private async readPositions(): Promise<{ handedOut: number; more: boolean }> {
     this.statistics.reads++;
     const position = this.position.positions;
-    // Positions go out only when final: a worker's marker may wait half a second, a cursor stays short.
     const final = await this.finalHorizon('positions');
-    if (final === null || final <= position.horizon) return { handedOut: 0, more: false };
-    const positions = await readPositions(this.db, { after: position.horizon, atMost: final, limit: BATCH * 4 });
-    const full = positions.length === BATCH * 4;
-    const reached = full ? positions.at(-1)!.id : final;
+    const limit = BATCH * 4;
+    // Too many sent above a horizon that does not move: wait for it rather than remember more.
+    const positions =
+      position.sent.size < MAX_POSITIONS_ABOVE_HORIZON
+        ? await readPositions(this.db, { after: position.horizon, except: [...position.sent], limit })
+        : [];
+    const full = positions.length === limit;
+    for (const item of positions) position.sent.add(item.id);
     if (positions.length > 0) {
       this.statistics.positions += positions.length;
       this.publish({ kind: 'positions', positions });
     }
-    advance(position, reached);
-    this.publish({ kind: 'horizon', cases: this.position.cases.horizon, positions: position.horizon });
+    if (final !== null) {
+      const reached = full ? Math.min(final, positions.at(-1)!.id) : final;
+      if (reached > position.horizon) {
+        advance(position, reached);
+        this.publish({ kind: 'horizon', cases: this.position.cases.horizon, positions: position.horizon });
+      }
+    }
     return { handedOut: positions.length, more: full };
   }
 

@@ -5,9 +5,11 @@
  * (`Last-Event-ID`) to any API process gets exactly what it missed.
  *
  * For each log: a horizon (every entry with an id up to it has been sent, or
- * never will exist) and the ids above the horizon that were sent already
- * (entries of transactions that committed while an older one was still open;
- * usually none). See docs/adr/0004-live-events-across-processes.md.
+ * never will exist) and, for case events, the ids above the horizon that were
+ * sent already (entries of transactions that committed while an older one was
+ * still open; usually none). Positions carry their horizon only: they are
+ * state, and a client that comes back is told where each worker is now.
+ * See docs/adr/0004-live-events-across-processes.md.
  *
  * Written as `c<horizon>[.<id>…]p<horizon>[.<id>…]` with numbers in base 36:
  * `c2s7p9ix`, or `c2s7.2sa.2sbp9ix`. Pure: no I/O.
@@ -38,7 +40,7 @@ function encodeLog(position: LogPosition): string {
 }
 
 export function encodeCursor(cursor: StreamCursor): string {
-  return `c${encodeLog(cursor.cases)}p${encodeLog(cursor.positions)}`;
+  return `c${encodeLog(cursor.cases)}p${cursor.positions.horizon.toString(36)}`;
 }
 
 function decodeLog(horizonText: string, sentText: string): LogPosition | null {

@@ -1,9 +1,9 @@
 /**
  * The wall's live connection (GET /api/stream), owned in one composable: read
  * with fetch, parsed as Server-Sent Events, and kept alive for days. After a
- * network drop, an API restart or a silent connection (no byte — not even the
- * server's 15-second keep-alive — for 40 s) it reconnects by itself with
- * growing pauses (1 s … 30 s) and sends the id of the last event it got, so
+ * network drop, an API restart or a silent connection (no hello within 12 s,
+ * then no byte — not even the server's 15-second keep-alive — for 40 s) it reconnects by itself with
+ * growing pauses (1 s … 10 s) and sends the id of the last event it got, so
  * the server replays exactly what was missed.
  */
 import { onBeforeUnmount, readonly, ref } from 'vue';
@@ -20,7 +20,9 @@ export interface StreamHandlers {
 }
 
 export const SILENCE_LIMIT_MS = 40_000;
-const PAUSES_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** A connection that has not said hello within this long is given up (a socket to a process that went away). */
+export const HELLO_LIMIT_MS = 12_000;
+const PAUSES_MS = [1_000, 2_000, 3_000, 5_000, 10_000];
 
 export function useStream(url: string, handlers: StreamHandlers) {
   const status = ref<StreamStatus>('connecting');
@@ -33,16 +35,17 @@ export function useStream(url: string, handlers: StreamHandlers) {
   let watchdog: ReturnType<typeof setTimeout> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
-  function feedWatchdog() {
+  function feedWatchdog(limit = SILENCE_LIMIT_MS) {
     if (watchdog) clearTimeout(watchdog);
-    watchdog = setTimeout(() => controller?.abort(), SILENCE_LIMIT_MS);
+    watchdog = setTimeout(() => controller?.abort(), limit);
   }
 
   async function connectOnce(): Promise<void> {
     controller = new AbortController();
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastEventId) headers['last-event-id'] = lastEventId;
-    feedWatchdog();
+    let greeted = false;
+    feedWatchdog(HELLO_LIMIT_MS);
     const response = await fetch(url, { headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal });
     if (response.status === 401) {
       status.value = 'signed-out';
@@ -60,11 +63,13 @@ export function useStream(url: string, handlers: StreamHandlers) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) throw new Error('stream ended');
-      feedWatchdog();
+      feedWatchdog(greeted ? SILENCE_LIMIT_MS : HELLO_LIMIT_MS);
       for (const event of parser.push(value)) {
         if (event.id !== null) lastEventId = event.id;
         lastEventAt.value = Date.now();
         if (event.event === 'hello') {
+          greeted = true;
+          feedWatchdog();
           failures = 0;
           status.value = 'live';
           handlers.onHello?.(JSON.parse(event.data) as Parameters<NonNullable<StreamHandlers['onHello']>>[0]);
