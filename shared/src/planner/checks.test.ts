@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOUSEHOLD_BAND } from '../grid/household-band.ts';
 import { CHECKS, checkDraft, invalidReason, type CheckInput } from './checks.ts';
-import { building, buildingsIn, grid, rectangle, shape, village } from './test-shapes.ts';
+import { pointInMultiPolygon, pointLocator } from './planner-geometry.ts';
+import { at, building, buildingsIn, grid, rectangle, shape, village } from './test-shapes.ts';
 
 const V = '500101144200';
 const band = DEFAULT_HOUSEHOLD_BAND;
@@ -179,5 +180,34 @@ describe('checkDraft on hand-made shapes', () => {
       ]),
     );
     expect(names(report)).toContain(CHECKS.duplicateCode);
+  });
+});
+
+describe('pointLocator', () => {
+  it('answers as pointInMultiPolygon does, holes and several parts included', () => {
+    const withHole = shape(
+      [
+        [
+          [0, 0],
+          [400, 0],
+          [400, 400],
+          [0, 400],
+        ],
+        [
+          [100, 100],
+          [100, 300],
+          [300, 300],
+          [300, 100],
+        ],
+      ],
+      rectangle(600, 0, 900, 300),
+    );
+    const inside = pointLocator(withHole);
+    for (let x = -50; x <= 950; x += 37) {
+      for (let y = -50; y <= 450; y += 29) {
+        const position = at(x, y);
+        expect(inside(position), `${x}, ${y}`).toBe(pointInMultiPolygon(position, withHole));
+      }
+    }
   });
 });

@@ -28,7 +28,7 @@ import {
   meanWidth,
   partsOf,
   perimeterMetres,
-  pointInMultiPolygon,
+  pointLocator,
   polsbyPopper,
   projectRings,
   subtract,
@@ -198,6 +198,8 @@ interface Measured {
   parts: MultiPolygonGeometry[];
   /** Rings in metres, made when first needed (distances of buildings to the boundary). */
   rings?: Float64Array[];
+  /** Point-in-grid test, made when first needed. */
+  contains?: (position: readonly number[]) => boolean;
 }
 
 export function checkDraft(input: CheckInput): CheckReport {
@@ -295,7 +297,8 @@ export function checkDraft(input: CheckInput): CheckReport {
     let villageRings: Float64Array[] | null = null;
     for (const building of buildings) {
       const holders = valid.filter(
-        (entry) => boxContains(entry.box, building.position) && pointInMultiPolygon(building.position, entry.grid.boundary),
+        (entry) =>
+          boxContains(entry.box, building.position) && (entry.contains ??= pointLocator(entry.grid.boundary))(building.position),
       );
       if (holders.length === 0) {
         uncovered.push(building);

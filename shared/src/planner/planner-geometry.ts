@@ -171,6 +171,50 @@ export function pointInMultiPolygon(position: readonly number[], geometry: Multi
   return false;
 }
 
+/**
+ * A fast "is this point inside?" for one shape asked many times: ring edges
+ * are sorted into horizontal bands, so each question looks only at the edges
+ * its band crosses instead of every edge. Same answers as pointInMultiPolygon.
+ */
+export function pointLocator(geometry: MultiPolygonGeometry, bands = 64): (position: readonly number[]) => boolean {
+  const box = boundingBoxOf(geometry);
+  const height = box[3] - box[1] || 1;
+  const edges: number[][] = Array.from({ length: bands }, () => []);
+  // Per band: flat [x1, y1, x2, y2, polygonIndex, isHole] tuples.
+  geometry.coordinates.forEach((rings, polygonIndex) => {
+    rings.forEach((ring, ringIndex) => {
+      for (let index = 0; index + 1 < ring.length; index++) {
+        const [x1, y1] = ring[index]!;
+        const [x2, y2] = ring[index + 1]!;
+        const first = Math.max(0, Math.floor(((Math.min(y1, y2) - box[1]) / height) * bands));
+        const last = Math.min(bands - 1, Math.floor(((Math.max(y1, y2) - box[1]) / height) * bands));
+        for (let band = first; band <= last; band++) edges[band]!.push(x1, y1, x2, y2, polygonIndex, ringIndex === 0 ? 0 : 1);
+      }
+    });
+  });
+  const polygons = geometry.coordinates.length;
+  return (position) => {
+    const [x, y] = [position[0]!, position[1]!];
+    if (x < box[0] || x > box[2] || y < box[1] || y > box[3]) return false;
+    const band = edges[Math.min(bands - 1, Math.floor(((y - box[1]) / height) * bands))]!;
+    const outer = new Uint8Array(polygons);
+    const hole = new Uint8Array(polygons);
+    for (let index = 0; index < band.length; index += 6) {
+      const x1 = band[index]!;
+      const y1 = band[index + 1]!;
+      const x2 = band[index + 2]!;
+      const y2 = band[index + 3]!;
+      if (y1 > y !== y2 > y && x < ((x2 - x1) * (y - y1)) / (y2 - y1) + x1) {
+        const polygon = band[index + 4]!;
+        const flags = band[index + 5] ? hole : outer;
+        flags[polygon] = flags[polygon]! ^ 1;
+      }
+    }
+    for (let polygon = 0; polygon < polygons; polygon++) if (outer[polygon] && !hole[polygon]) return true;
+    return false;
+  };
+}
+
 /** Every ring of a multipolygon in metres, flat [x0, y0, x1, y1, …], for repeated distance queries. */
 export function projectRings(geometry: MultiPolygonGeometry, plane: LocalPlane): Float64Array[] {
   const rings: Float64Array[] = [];

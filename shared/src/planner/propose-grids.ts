@@ -29,6 +29,7 @@ import {
   normaliseMultiPolygon,
   partsOf,
   pointInMultiPolygon,
+  pointLocator,
   unite,
   type MultiPolygonGeometry,
   type Position,
@@ -180,6 +181,7 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
     }
   }
   let adjacency: Adjacency = { neighbours: sites.map(() => []), roadEdges: new Set(), edgeLength: new Map() };
+  const insideVillage = pointLocator(village.boundary);
   const cellEdges = new Map<string, number>();
   cells.forEach((ring, site) => {
     ring!.forEach((from, index) => cellEdges.set(`${from}>${ring![(index + 1) % ring!.length]}`, site));
@@ -193,7 +195,7 @@ export function proposeGrids(input: ProposeInput): ProposedGrid[] {
       const [bx, by] = vertex(to);
       const middle = plane.toDegrees((ax + bx) / 2, (ay + by) / 2);
       const between = plane.toDegrees((sites[site]!.x + sites[other]!.x) / 2, (sites[site]!.y + sites[other]!.y) / 2);
-      if (!pointInMultiPolygon(middle, village.boundary) && !pointInMultiPolygon(between, village.boundary)) return;
+      if (!insideVillage(middle) && !insideVillage(between)) return;
       adjacency.neighbours[site]!.push(other);
       adjacency.neighbours[other]!.push(site);
       adjacency.edgeLength.set(pair(site, other), Math.hypot(bx - ax, by - ay));
