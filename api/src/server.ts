@@ -12,6 +12,8 @@ import { openDatabase, prepareDatabase, startJobQueue, type Database, type Engin
 import { createApp } from './app.ts';
 import { systemClock } from './cases/clock.ts';
 import { registerJobs } from './jobs/index.ts';
+import { registerPositionJobs } from './positions/position-retention.job.ts';
+import { closeLiveEvents } from './stream/live-events-registry.ts';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
 import { openingApp } from './http/opening-app.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -43,6 +45,7 @@ async function prepare(db: Database, config: Config, readiness: Readiness, logge
     readiness.progress('starting the job queue');
     const boss = await startJobQueue(db, { onError: (error) => logger.error({ err: error }, 'job queue error') });
     await registerJobs(boss, db, systemClock, logger);
+    await registerPositionJobs(boss, db, logger);
     readiness.markReady({
       migrations: result.migrations.applied.length + result.migrations.alreadyApplied,
       demo: result.demo,
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     await boss
       ?.stop({ graceful: true, wait: true, timeout: 10_000 })
       .catch((error: unknown) => logger.warn({ err: error }, 'job queue did not stop cleanly'));
+    if (db) await closeLiveEvents(db);
     await db?.close().catch((error: unknown) => logger.warn({ err: error }, 'database did not close cleanly'));
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     logger.info('stopped');

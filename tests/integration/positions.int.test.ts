@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { createApp, createLogger, loadConfig, ManualClock, Readiness, type App } from '@minqing/api';
+import { prunePositions } from '../../api/src/positions/position-retention.job.ts';
 import { sql } from '@minqing/db';
 import { fromWgs84, tileOf } from '@minqing/shared';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -193,5 +194,19 @@ describe('reporting positions', () => {
       .filter((properties) => properties.user_id === worker.userId)
       .map((properties) => properties.age);
     expect(ages).toContain(0);
+  });
+
+  test('positions older than the retention are pruned at night; the last one of each worker stays', async () => {
+    const [old] = await database.db.query<{ id: number }>(sql`
+      insert into worker_position (user_id, location, coordinate_system, recorded_at, received_at, accepted)
+      values (${worker.userId}, ST_SetSRID(ST_MakePoint(${worker.lon}, ${worker.lat}), 4326), 'WGS84',
+              ${new Date(clock.now().getTime() - 100 * 86_400_000)}, ${new Date(clock.now().getTime() - 100 * 86_400_000)}, true)
+      returning id`);
+    const before = await storedCount();
+    expect(await prunePositions(database.db, clock.now())).toBe(1);
+    expect(await storedCount()).toBe(before - 1);
+    const [gone] = await database.db.query(sql`select 1 from worker_position where id = ${old!.id}`);
+    expect(gone).toBeUndefined();
+    expect(await lastPosition()).toBeDefined();
   });
 });

@@ -42,7 +42,13 @@ export function tileRoutes({ tiles }: RouteDependencies) {
       'grid (code, name, village_code, households, population, band; from zoom 10 also grid_label: one point ' +
       'per grid with code, households, band) and base (three layers in one tile: ' +
       'river, road, settlement, each with kind and name). Cached in memory by the layer version; ETag and ' +
-      'If-None-Match give 304.',
+      'If-None-Match give 304. Signed-in readers of cases only: case (below zoom 15 case_cluster: count, urgent, ' +
+      'yellow, red, overdue, and id/state/urgency/card for a cluster of one; from zoom 15 case: id, state, urgency, card, ' +
+      'overdue, category, category_code, town_code, created; query parameters state, urgency, category, town, hours, ' +
+      'since, until filter it) and worker (worker: the last position of each grid worker seen in 24 h with user_id, ' +
+      'name, grid_code, seen, age_minutes, accuracy; from zoom 12 worker_track: the last hour, one line per quarter ' +
+      'hour, age 0 newest). These two are cached by the count of case events heard and the minute (case) or five ' +
+      'seconds (worker), and sent with Cache-Control: private, no-cache.',
     request: {
       params: z.object({
         layer: z.enum(SERVED_TILE_LAYERS as [string, ...string[]]).openapi({ param: { name: 'layer', in: 'path' } }),
@@ -73,7 +79,9 @@ export function tileRoutes({ tiles }: RouteDependencies) {
       204: { description: 'Empty tile: no feature of the layer touches it' },
       304: { description: 'Not modified (If-None-Match matched the ETag)' },
       400: { ...errorResponses[400], description: 'z, x or y outside the tile pyramid' },
-      404: { ...errorResponses[404], description: 'Unknown layer, or one not served yet (case, worker)' },
+      401: { ...errorResponses[400], description: 'case and worker: sign in first' },
+      403: { ...errorResponses[400], description: 'case and worker: a role that reads no cases' },
+      404: { ...errorResponses[404], description: 'Unknown layer' },
       503: errorResponses[503],
     },
   });
