@@ -13,6 +13,11 @@
  *           the automatic partition of villages and of the whole district
  *           against a k-means + Voronoi baseline (planner.bench.ts).
  *
+ * - wall: event latency across two API processes, position ingest, case and
+ *         grid tiles at 1,000,000 cases, panning fps (wall-bench.ts; its own
+ *         database minqing_bench_wall). The wall's 30-minute soak runs apart:
+ *         tsx src/soak-wall.ts.
+ *
  * The database: BENCH_DATABASE_URL, else DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/minqing_bench (created when missing, the
  * demo district generated when empty). The sweep suite works on a copy of it.
@@ -22,6 +27,7 @@ import { intakeBench } from './intake.bench.ts';
 import { plannerBench } from './planner.bench.ts';
 import { sweepBench } from './sweep.bench.ts';
 import { tilesBench } from './tiles.bench.ts';
+import { wallBench } from './wall-bench.ts';
 
 const SUITES: Record<string, () => Promise<void>> = {
   tiles: tilesBench,
@@ -29,6 +35,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   sweep: sweepBench,
   planner: plannerBench,
   analytics: analyticsBench,
+  wall: wallBench,
 };
 
 const asked = process.argv.slice(2).filter((argument) => argument !== '--');
