@@ -11,7 +11,7 @@
  *   year — so that the pages open on fresh results. On start-up, kinds that
  *   were never computed are queued at once.
  */
-import type { Database, PgBoss } from '@minqing/db';
+import { sql, type Database, type PgBoss } from '@minqing/db';
 import { addCalendarDays, chinaDate } from '@minqing/shared';
 import { loadAnalyticsPolicy } from '../analytics/analytics-policy.ts';
 import { latestRunOfKind, processQueuedRuns, queueRun, RUN_KINDS, RUN_REQUESTED_CHANNEL } from '../analytics/analytics-runs.ts';
@@ -23,8 +23,14 @@ export const ANALYTICS_RUNS_QUEUE = 'analytics-runs';
 export const ANALYTICS_NIGHTLY_QUEUE = 'analytics-nightly';
 export const ANALYTICS_NIGHTLY_SCHEDULE = '30 2 * * *';
 
-/** Queues the default analyses as of `now` (the day before, for whole days). */
+/** Hot spot runs are made on every new request; those older than this are removed nightly (their results with them). */
+const HOTSPOT_RUNS_KEPT_DAYS = 7;
+
+/** Queues the default analyses as of `now` (the day before, for whole days), and removes stale hot spot runs. */
 export async function queueNightlyAnalytics(db: Database, now: Date): Promise<number[]> {
+  await db.query(sql`
+    delete from analytics_run
+    where kind = 'hotspots' and requested_at < ${now}::timestamptz - ${HOTSPOT_RUNS_KEPT_DAYS} * interval '1 day'`);
   const policy = await loadAnalyticsPolicy(db);
   const today = chinaDate(now);
   const yesterday = addCalendarDays(today, -1);
