@@ -18,11 +18,16 @@
  *         database minqing_bench_wall). The wall's 30-minute soak runs apart:
  *         tsx src/soak-wall.ts.
  *
+ * - import: bring your own district — 2,021 polygons and 100,000 household
+ *         rows through the import API, with memory (import.bench.ts; its own
+ *         database minqing_bench_import).
+ *
  * The database: BENCH_DATABASE_URL, else DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/minqing_bench (created when missing, the
  * demo district generated when empty). The sweep suite works on a copy of it.
  */
 import { analyticsBench } from './analytics.bench.ts';
+import { importBench } from './import.bench.ts';
 import { intakeBench } from './intake.bench.ts';
 import { plannerBench } from './planner.bench.ts';
 import { sweepBench } from './sweep.bench.ts';
@@ -36,6 +41,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   planner: plannerBench,
   analytics: analyticsBench,
   wall: wallBench,
+  import: importBench,
 };
 
 const asked = process.argv.slice(2).filter((argument) => argument !== '--');

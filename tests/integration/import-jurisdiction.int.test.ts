@@ -145,7 +145,7 @@ describe('a new deployment imports its own district', () => {
     ]);
 
     // The setup is spent: the code no longer opens anything; the administrator signs in.
-    expect((await app.request('/api/import/status').then((response) => response.json())) as Json).toMatchObject({
+    expect((await (await app.request('/api/import/status')).json()) as Json).toMatchObject({
       jurisdiction: true,
       setupOpen: false,
     });

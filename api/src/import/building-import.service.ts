@@ -32,7 +32,7 @@ export async function checkBuildings(
     create temp table if not exists import_building_row (
       file_no integer not null, position integer not null, file_name text not null,
       address text, name text, households_text text, residents_text text, kind_text text, floors_text text, village_text text,
-      longitude_text text, latitude_text text, location geometry(Point, 4326),
+      longitude_text text, latitude_text text, location geometry(Point, 4326), x double precision, y double precision,
       households integer, residents integer, floors smallint, kind text, problem text
     ) on commit drop`);
   await tx.query(sql`truncate import_building_row`);
@@ -67,6 +67,35 @@ export async function checkBuildings(
       where file_no = ${file.fileNo}`);
   }
 
+  await tx.query(sql`update import_building_row set x = ST_X(location), y = ST_Y(location) where location is not null`);
+  await tx.query(sql`create index if not exists import_building_row_address_idx on import_building_row (address)`);
+  // Where each distinct point lies, found once: a register repeats a building's point for each of its households.
+  await tx.query(sql`
+    create temp table if not exists import_place (
+      x double precision not null, y double precision not null, in_district boolean not null, village_code text,
+      primary key (x, y)
+    ) on commit drop`);
+  await tx.query(sql`truncate import_place`);
+  await tx.query(sql`
+    insert into import_place (x, y, in_district, village_code)
+    select p.x, p.y, true,
+      (select v.code from region v where v.level = 'village' and ST_Covers(v.boundary, p.geom) order by v.code limit 1)
+    from (select distinct x, y, ST_SetSRID(ST_MakePoint(x, y), 4326) as geom from import_building_row where location is not null) p`);
+  // A point in a village is in the district; the others are tested against the district itself.
+  await tx.query(sql`
+    update import_place p set in_district = exists (
+      select 1 from region d where d.level = 'district' and ST_Covers(d.boundary, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326)))
+    where p.village_code is null`);
+  await tx.query(sql`analyze import_building_row`);
+  // Addresses a row without coordinates can be placed by: a building in place, or a row of the files with a point.
+  await tx.query(sql`
+    create temp table if not exists import_known_address (address text primary key) on commit drop`);
+  await tx.query(sql`truncate import_known_address`);
+  await tx.query(sql`
+    insert into import_known_address
+    select address from building where address in (select address from import_building_row where location is null)
+    union select address from import_building_row where location is not null and address is not null`);
+
   // Problems of single rows, each with its first listed and all counted.
   const rowProblems: {
     check:
@@ -93,19 +122,19 @@ export async function checkBuildings(
     },
     {
       check: 'outside_jurisdiction',
-      condition: sql`problem is null and location is not null and not exists (select 1 from region d where d.level = 'district' and ST_Covers(d.boundary, location))`,
+      condition: sql`problem is null and location is not null
+        and exists (select 1 from import_place p where p.x = import_building_row.x and p.y = import_building_row.y and not p.in_district)`,
       message: sql`'row ' || position || ' (' || address || ') lies outside the district, at ' || round(ST_X(location)::numeric, 6) || ', ' || round(ST_Y(location)::numeric, 6)`,
     },
     {
       check: 'outside_villages',
-      condition: sql`problem is null and location is not null and not exists (select 1 from region v where v.level = 'village' and ST_Covers(v.boundary, location))`,
+      condition: sql`problem is null and location is not null
+        and exists (select 1 from import_place p where p.x = import_building_row.x and p.y = import_building_row.y and p.village_code is null)`,
       message: sql`'row ' || position || ' (' || address || ') lies in the district but in no village or community'`,
     },
     {
       check: 'unmatched_address',
-      condition: sql`problem is null and location is null
-        and not exists (select 1 from building b where b.address = import_building_row.address)
-        and not exists (select 1 from import_building_row o where o.address = import_building_row.address and o.location is not null)`,
+      condition: sql`problem is null and location is null and address not in (select address from import_known_address)`,
       message: sql`'row ' || position || ': the address "' || address || '" has no coordinates and matches no building'`,
     },
   ];
@@ -148,22 +177,34 @@ export async function checkBuildings(
   await tx.query(sql`truncate import_building`);
   await tx.query(sql`
     insert into import_building (address, name, households, residents, kind, floors, location, rows, first_file_no, first_position, file_name)
-    select address, min(name), sum(households), sum(residents), min(kind), max(floors), ST_Centroid(ST_Collect(location)), count(*),
+    select address, min(name), sum(households), sum(residents), min(kind), max(floors),
+           case when min(x) = max(x) and min(y) = max(y) then ST_SetSRID(ST_MakePoint(min(x), min(y)), 4326)
+                else ST_Centroid(ST_Collect(location)) end,
+           count(*),
            (array_agg(file_no order by file_no, position))[1], (array_agg(position order by file_no, position))[1],
            (array_agg(file_name order by file_no, position))[1]
     from import_building_row where problem is null group by address`);
   await tx.query(sql`
-    update import_building a set spread = (
-      select max(ST_Distance(r.location::geography, a.location::geography)) from import_building_row r
-      where r.address = a.address and r.problem is null and r.location is not null)
-    where a.location is not null and a.rows > 1`);
+    update import_building a set spread = s.spread
+    from (
+      select r.address, max(ST_DistanceSphere(r.location, b.location)) as spread
+      from import_building_row r join import_building b on b.address = r.address
+      where r.problem is null and r.location is not null and b.location is not null and b.rows > 1
+      group by r.address
+    ) s
+    where s.address = a.address`);
   await tx.query(sql`
     update import_building a set existing_id = b.id, location = coalesce(a.location, b.location)
     from (select distinct on (address) id, address, location from building order by address, id) b
     where b.address = a.address`);
+  // A building at one place (all its rows at the same point) has that place's village; others are looked up.
+  await tx.query(sql`
+    update import_building a set village_code = p.village_code
+    from import_place p where p.x = ST_X(a.location) and p.y = ST_Y(a.location)`);
   await tx.query(sql`
     update import_building a set village_code = (
-      select v.code from region v where v.level = 'village' and ST_Covers(v.boundary, a.location) order by v.code limit 1)`);
+      select v.code from region v where v.level = 'village' and ST_Covers(v.boundary, a.location) order by v.code limit 1)
+    where a.village_code is null and a.location is not null`);
   const scattered = await tx.query<{
     address: string;
     spread: number;

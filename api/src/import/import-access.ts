@@ -14,7 +14,8 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 export const SETUP_CODE_HEADER = 'x-minqing-setup-code';
 const SETUP_STATE_KEY = 'import.setup_code';
 
-export type ImportAccess = { kind: 'administrator'; actor: Actor } | { kind: 'setup' };
+/** An administrator on the web, the setup code on a new deployment, or the command line (whoever can reach the database). */
+export type ImportAccess = { kind: 'administrator'; actor: Actor } | { kind: 'setup' } | { kind: 'command_line' };
 
 export interface DeploymentStatus {
   /** The database holds a jurisdiction (at least a district). */

@@ -8,7 +8,7 @@
 import { hash } from '@node-rs/argon2';
 import { sql, type Database, type Queryable } from '@minqing/db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
-import type { ImportAccess } from './import-access.ts';
+import { deploymentStatus, type ImportAccess } from './import-access.ts';
 import { ImportRefusedError } from './import-errors.ts';
 import type { ImportReport } from './import-report.ts';
 import {
@@ -88,7 +88,20 @@ export async function createImportSession(
 ): Promise<ImportSessionView> {
   if (!IMPORT_KINDS.includes(kind)) throw new InvalidInputError(`unknown import kind ${kind}`, 'unknown_kind');
   let account: { username: string; displayName: string; passwordHash: string } | null = null;
-  if (access.kind === 'setup') {
+  if (access.kind === 'command_line' && setupAccount) {
+    if (kind !== 'jurisdiction' || !(await deploymentStatus(db)).setupOpen) {
+      throw new ConflictError(
+        'the first administrator comes with the first jurisdiction only: this deployment has one',
+        'setup_closed',
+      );
+    }
+    account = await setupAccountOf(setupAccount);
+  } else if (access.kind === 'command_line' && kind === 'jurisdiction' && (await deploymentStatus(db)).setupOpen) {
+    throw new InvalidInputError(
+      'a new deployment needs its first administrator: name one (the command line: --administrator <username>)',
+      'administrator_required',
+    );
+  } else if (access.kind === 'setup') {
     if (kind !== 'jurisdiction') {
       throw new ConflictError(
         'a new deployment starts with its jurisdiction: import the boundaries first, then sign in to import the rest',
@@ -216,7 +229,7 @@ export async function removeImportFile(db: Database, id: number, fileNo: number,
 export interface UploadInput {
   fileName: string;
   body: AsyncIterable<Uint8Array>;
-  options: Omit<ReadOptions, 'fileName' | 'onProgress'>;
+  options: Omit<ReadOptions, 'fileName'>;
 }
 
 /** Kinds of geometry each import takes. */
@@ -304,6 +317,7 @@ export async function stageUpload(
         ...upload.options,
         fileName,
         onProgress: (progress) => {
+          upload.options.onProgress?.(progress);
           lastProgress = progress;
           // Receiving a zip writes no records for a while: progress still goes to the file's row.
           if (progress.phase === 'receiving' && fileNos.size === 0)
@@ -344,14 +358,20 @@ function wrongGeometry(kind: ImportKind, summary: FileSummary): string | null {
 async function insertRecords(db: Queryable, id: number, fileNo: number, records: ImportRecord[]): Promise<void> {
   const positions = records.map((record) => record.position);
   const properties = records.map((record) => JSON.stringify(record.properties));
-  const geometries = records.map((record) => (record.geometry ? JSON.stringify(record.geometry) : null));
+  // Points (a register's rows) travel as two numbers; other shapes as GeoJSON.
+  const isPoint = (record: ImportRecord) => record.geometry?.type === 'Point';
+  const geometries = records.map((record) => (record.geometry && !isPoint(record) ? JSON.stringify(record.geometry) : null));
+  const xs = records.map((record) => (isPoint(record) ? (record.geometry!.coordinates as number[])[0]! : null));
+  const ys = records.map((record) => (isPoint(record) ? (record.geometry!.coordinates as number[])[1]! : null));
   const insert = (from: number, to: number) =>
     db.query(sql`
       insert into import_record (session_id, file_no, position, properties, geom)
       select ${id}, ${fileNo}, input.position, input.properties::jsonb,
-             case when input.geometry is null then null else ST_SetSRID(ST_GeomFromGeoJSON(input.geometry), 4326) end
-      from unnest(${positions.slice(from, to)}::int[], ${properties.slice(from, to)}::text[], ${geometries.slice(from, to)}::text[])
-        as input(position, properties, geometry)`);
+             case when input.x is not null then ST_SetSRID(ST_MakePoint(input.x, input.y), 4326)
+                  when input.geometry is not null then ST_SetSRID(ST_GeomFromGeoJSON(input.geometry), 4326) end
+      from unnest(${positions.slice(from, to)}::int[], ${properties.slice(from, to)}::text[], ${geometries.slice(from, to)}::text[],
+                  ${xs.slice(from, to)}::float8[], ${ys.slice(from, to)}::float8[])
+        as input(position, properties, geometry, x, y)`);
   try {
     await insert(0, records.length);
   } catch (error) {

@@ -64,24 +64,18 @@ const FileSettingsSchema = z.object({
     .optional()
     .openapi({ description: 'Jurisdiction: the level of every feature of the file' }),
   table: z.enum(['units', 'users']).optional().openapi({ description: 'Units import: what the rows are' }),
-  fields: z
-    .record(z.string(), z.string().max(200).nullable())
-    .optional()
-    .openapi({
-      description: 'Target (code, name, parentCode, level, kind, address, households, residents, username, role …) → field name',
-    }),
+  fields: z.record(z.string(), z.string().max(200).nullable()).optional().openapi({
+    description: 'Target (code, name, parentCode, level, kind, address, households, residents, username, role …) → field name',
+  }),
 });
 
 export const SettingsChangeSchema = z
   .object({
     files: z.record(z.string().regex(/^[0-9]+$/, 'file numbers'), FileSettingsSchema).optional(),
     acceptRepairs: z.boolean().optional().openapi({ description: 'Accept shapes repaired by ST_MakeValid' }),
-    createUnits: z
-      .boolean()
-      .optional()
-      .openapi({
-        description: 'Jurisdiction: create a command center, town service centres and village stations where none exist',
-      }),
+    createUnits: z.boolean().optional().openapi({
+      description: 'Jurisdiction: create a command center, town service centres and village stations where none exist',
+    }),
   })
   .openapi('ImportSettingsChange');
 
@@ -189,12 +183,10 @@ export const StatusSchema = z
   .object({
     jurisdiction: z.boolean().openapi({ description: 'The database holds a jurisdiction' }),
     users: z.boolean(),
-    setupOpen: z
-      .boolean()
-      .openapi({
-        description:
-          'A new deployment: the import is open with the setup code from the server log, and creates the first administrator',
-      }),
+    setupOpen: z.boolean().openapi({
+      description:
+        'A new deployment: the import is open with the setup code from the server log, and creates the first administrator',
+    }),
   })
   .openapi('ImportStatus');
 

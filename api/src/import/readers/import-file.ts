@@ -136,4 +136,4 @@ export const MAX_RECORDS = 5_000_000;
 /** Largest file taken, in bytes. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 /** Records handed to the sink at once. */
-export const BATCH_SIZE = 2_000;
+export const BATCH_SIZE = 5_000;

@@ -30,8 +30,8 @@ export class RecordBatcher {
     readonly layer = '',
   ) {}
 
-  /** Adds a record; writes the batch when it is full. */
-  async add(record: ImportRecord): Promise<void> {
+  /** Adds a record; writes the batch when it is full (a promise then, else nothing to wait for). */
+  add(record: ImportRecord): Promise<void> | undefined {
     this.records += 1;
     if (this.records > MAX_RECORDS) {
       throw new ImportFileError(
@@ -40,7 +40,7 @@ export class RecordBatcher {
       );
     }
     this.batch.push(record);
-    if (this.batch.length >= BATCH_SIZE) await this.flush();
+    return this.batch.length >= BATCH_SIZE ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {

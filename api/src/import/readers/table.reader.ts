@@ -96,19 +96,22 @@ class RowReader {
     this.fields.declare(this.names);
   }
 
-  async row(cells: string[]): Promise<void> {
+  /** Takes a row (the first is the header); a promise when a batch is being written. */
+  row(cells: string[]): Promise<void> | undefined {
     if (!this.names) {
       this.header(cells);
-      return;
+      return undefined;
     }
-    if (cells.every((cell) => cell.trim() === '')) return;
+    if (cells.every((cell) => cell.trim() === '')) return undefined;
     const position = this.batcher.records + 1;
     const properties: Record<string, RecordValue> = {};
-    this.names.forEach((name, index) => {
+    const values: (string | null)[] = new Array(this.names.length);
+    for (let index = 0; index < this.names.length; index++) {
+      const name = this.names[index]!;
       const value = (cells[index] ?? '').trim();
-      if (this.encoding) assertDecoded(value, () => `row ${position}, column ${name}`, this.encoding);
-      properties[name] = value === '' ? null : value;
-    });
+      if (this.encoding && value.includes('\uFFFD')) assertDecoded(value, () => `row ${position}, column ${name}`, this.encoding);
+      values[index] = properties[name] = value === '' ? null : value;
+    }
     if (cells.length > this.names.length && cells.slice(this.names.length).some((cell) => cell.trim() !== '')) {
       properties['(extra columns)'] = cells.slice(this.names.length).join(' | ');
     }
@@ -120,8 +123,8 @@ class RowReader {
         geometry = this.geometries.read({ type: 'Point', coordinates: [lon, lat] }, position);
       } else this.geometries.read(null, position);
     }
-    this.fields.add(properties);
-    await this.batcher.add({ position, properties, geometry });
+    this.fields.addRow(this.names, values);
+    return this.batcher.add({ position, properties, geometry });
   }
 
   async finish(format: ImportFormat, encodingText: string): Promise<FileSummary> {
@@ -225,7 +228,10 @@ export async function readCsvStream(
   })();
   feeding.catch((error: unknown) => parser.destroy(error as Error));
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) await rows.row(cells);
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      const writing = rows.row(cells);
+      if (writing) await writing;
+    }
     await feeding;
   } catch (error) {
     parser.destroy();
@@ -273,7 +279,8 @@ export async function readExcelStream(
       const rows = new RowReader(options, sink, name, null);
       for await (const row of worksheet) {
         const values = (row.values as unknown[]).slice(1);
-        await rows.row(values.map(cellText));
+        const writing = rows.row(values.map(cellText));
+        if (writing) await writing;
         rows.batcher.bytesRead = counter.bytesRead;
       }
       if (rows.batcher.records > 0) summaries.push(await rows.finish('excel', 'Unicode (Excel)'));
