@@ -64,8 +64,8 @@ async function latency(db: Database): Promise<void> {
   console.log(
     `\nEvent latency: ${LATENCY_CASES} cases on process A, a live client on process B (${count!.n.toLocaleString('en')} cases in the database)`,
   );
-  const a = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-a', env: { LOG_LEVEL: 'warn' } });
-  const b = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-b', env: { LOG_LEVEL: 'warn' } });
+  const a = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-a', env: { LOG_LEVEL: process.env.WALL_BENCH_LOG_LEVEL ?? 'warn' } });
+  const b = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-b', env: { LOG_LEVEL: process.env.WALL_BENCH_LOG_LEVEL ?? 'warn' } });
   let stopBackground = false;
   try {
     const dispatcher = await signIn(a.url, 'dispatcher');
@@ -157,7 +157,7 @@ async function latency(db: Database): Promise<void> {
 async function positions(db: Database): Promise<void> {
   const SECONDS = Number(process.env.WALL_BENCH_POSITION_SECONDS ?? 20);
   console.log(`\nPosition ingest: 200 grid workers against one API process, ${SECONDS} s per mode`);
-  const server = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-positions', env: { LOG_LEVEL: 'warn' } });
+  const server = await startServer({ databaseUrl: WALL_BENCH_URL, label: 'bench-wall-positions', env: { LOG_LEVEL: process.env.WALL_BENCH_LOG_LEVEL ?? 'warn' } });
   try {
     const workers = await gridWorkers(db, 200);
     const cookies: string[] = [];

@@ -65,7 +65,7 @@ export async function ensureBenchCases(
     // Candidate places: points inside each grid, more of them near the core.
     await tx.query(sql`
       create unlogged table wall_bench_spot as
-      select row_number() over () as n, g.code as grid_code, g.village_code, v.parent_code as town_code, (d).geom as location
+      select row_number() over () as spot_number, g.code as grid_code, g.village_code, v.parent_code as town_code, (d).geom as location
       from grid g join region v on v.code = g.village_code,
         lateral ST_Dump(ST_GeneratePoints(g.boundary,
           case when ST_DWithin(g.boundary::geography, ST_SetSRID(ST_MakePoint(${CORE[0]}::float8, ${CORE[1]}::float8), 4326)::geography, 8000)
@@ -81,7 +81,7 @@ export async function ensureBenchCases(
         town_code, state, owner_unit_id, received_at, sign_deadline_at, answer_deadline_at, created_at, updated_at, closed_at,
         resolved_at, card_colour)
       select 'WALLBENCH-' || n, (array['hotline','hotline','hotline','liaison_point','wechat','web','patrol'])[1 + n % 7],
-        (${leaves}::text[])[1 + (n * 7919) % ${leaves.length}::int],
+        (${leaves}::text[])[1 + ((n::int8 * 7919) % ${leaves.length}::int)::int],
         case when n % 10 = 0 then 'urgent' else 'normal' end,
         '压测诉求 ' || n, '压测用的诉求描述', ST_Translate(spot.location, ((n % 97) - 48) * 0.000002, ((n % 89) - 44) * 0.000002),
         spot.grid_code, spot.village_code, spot.town_code, state, ${unit!.id}::int8, created, created + interval '4 hours',
@@ -98,7 +98,7 @@ export async function ensureBenchCases(
           1 + ((n::int8 * 2654435761) % ${spots!.n}::int8) as spot_n
         from generate_series(1, ${count}::int) as n
       ) as generated
-      join wall_bench_spot spot on spot.n = generated.spot_n`);
+      join wall_bench_spot spot on spot.spot_number = generated.spot_n`);
     await tx.query(sql`drop table wall_bench_spot`);
   });
   await db.exec('analyze cases');

@@ -102,9 +102,9 @@ const batchRoute = createRoute({
 type ReportInput = z.output<typeof PositionReportSchema>;
 const toReport = (input: ReportInput): PositionReport => ({ ...input, recordedAt: new Date(input.recordedAt) });
 
-export function positionRoutes({ db, clock, logger }: RouteDependencies) {
+export function positionRoutes({ db, clock, logger, config }: RouteDependencies) {
   const router = createRouter();
-  const hub = liveEventsFor(db, { logger, clock });
+  const hub = liveEventsFor(db, { logger, clock, databaseUrl: config.databaseUrl });
 
   router.openapi(oneRoute, async (c) => {
     const actor = requireActor(c);

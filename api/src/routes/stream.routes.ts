@@ -29,9 +29,9 @@ function readTopics(text: string | undefined): { cases: boolean; positions: bool
   return { cases: asked.includes('cases'), positions: asked.includes('positions') };
 }
 
-export function streamRoutes({ db, logger, clock }: RouteDependencies) {
+export function streamRoutes({ db, logger, clock, config }: RouteDependencies) {
   const router = createRouter();
-  const hub = liveEventsFor(db, { logger, clock });
+  const hub = liveEventsFor(db, { logger, clock, databaseUrl: config.databaseUrl });
 
   router.openAPIRegistry.registerPath({
     method: 'get',

@@ -58,10 +58,12 @@ export function openLiveStream(c: Context, context: LiveConnectionContext, optio
 
 async function runConnection(
   stream: SSEStreamingApi,
-  { db, hub, clock, logger }: LiveConnectionContext,
+  { hub, clock, logger }: LiveConnectionContext,
   { actor, resumeFrom, topics }: OpenStreamOptions,
 ): Promise<void> {
   await hub.ready();
+  // Catching up reads through the hub's own connections, which long jobs do not hold up.
+  const db = hub.database;
   let closed = false;
   let pending = 0;
   let chain: Promise<void> = Promise.resolve();

@@ -20,7 +20,7 @@
  * them), positions only here (a position is state: after a reconnect a client
  * is told where each worker is now). ADR 0004 has the reasoning.
  */
-import { sql, type Database } from '@minqing/db';
+import { openDatabase, sql, type Database } from '@minqing/db';
 import { CASE_EVENT_CHANNEL } from '../cases/case-events.ts';
 import type { Clock } from '../cases/clock.ts';
 import type { Logger } from '../logger.ts';
@@ -41,6 +41,12 @@ export type LiveSubscriber = (message: LiveMessage) => void;
 export interface LiveEventsOptions {
   logger: Logger;
   clock: Clock;
+  /**
+   * On PostgreSQL, the hub reads through two connections of its own (opened
+   * from this URL), so a pool busy with long jobs (nightly analyses over a
+   * million cases) never holds the wall up. Unset: the shared handle.
+   */
+  databaseUrl?: string | undefined;
   /** Case events are read at least this often (besides on every NOTIFY). */
   casePollMs?: number;
   positionPollMs?: number;
@@ -68,7 +74,10 @@ function isLockTimeout(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
 }
 
+/** The database went away for good: closed here, terminated by an administrator, or dropped. */
 function isClosedDatabase(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === '57P01' || code === '3D000') return true;
   const message = error instanceof Error ? error.message : String(error);
   return /closed|CONNECTION_ENDED|CONNECTION_DESTROYED|ended/i.test(message);
 }
@@ -80,6 +89,9 @@ export class LiveEvents {
     positions: { horizon: 0, sent: new Set() },
   };
   private starting: Promise<void> | null = null;
+  /** What the hub reads with: its own connections, or the shared handle. */
+  private reader: Database;
+  private ownsReader = false;
   private closed = false;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -90,9 +102,16 @@ export class LiveEvents {
   readonly statistics = { caseEvents: 0, positions: 0, reads: 0, horizonHeld: 0, resets: 0 };
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly options: LiveEventsOptions,
-  ) {}
+  ) {
+    this.reader = db;
+  }
+
+  /** The handle live connections read their catch-up with (the hub's own connections where it has them). */
+  get database(): Database {
+    return this.reader;
+  }
 
   /** Starts following the logs (once); resolves when the horizons are known. */
   ready(): Promise<void> {
@@ -136,11 +155,24 @@ export class LiveEvents {
     for (const timer of Object.values(this.wakeTimers)) if (timer) clearTimeout(timer);
     this.subscribers.clear();
     await this.unlisten?.().catch(() => {});
+    if (this.ownsReader) await this.reader.close().catch(() => {});
   }
 
   private async start(): Promise<void> {
+    if (this.options.databaseUrl && this.reader.engine === 'postgres') {
+      try {
+        this.reader = await openDatabase({
+          databaseUrl: this.options.databaseUrl,
+          maxConnections: 2,
+          connectionSettings: { jit: 'off', application_name: 'minqing-live-events' },
+        });
+        this.ownsReader = true;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'live events: no connections of their own; sharing the pool');
+      }
+    }
     try {
-      this.unlisten = await this.db.listen(CASE_EVENT_CHANNEL, () => this.wake('cases'));
+      this.unlisten = await this.reader.listen(CASE_EVENT_CHANNEL, () => this.wake('cases'));
     } catch (error) {
       this.options.logger.warn({ err: error }, 'cannot LISTEN for case events; reading them every second instead');
     }
@@ -174,11 +206,13 @@ export class LiveEvents {
     }
     const { table } = LOGS[log];
     const written = log === 'cases' ? 'recorded_at' : 'received_at';
-    const [settled] = await this.db.query<{ id: number | null }>(sql`
+    const [settled] = await this.reader.query<{ id: number | null }>(sql`
       select max(id) as id from ${sql.identifier(table)}
       where ${sql.identifier(written)} < now() - ${SETTLED_AFTER_SECONDS}::int * interval '1 second'`);
     const horizon = Number(settled?.id ?? 0);
-    const after = await this.db.query<{ id: number }>(sql`select id from ${sql.identifier(table)} where id > ${horizon}::int8`);
+    const after = await this.reader.query<{ id: number }>(
+      sql`select id from ${sql.identifier(table)} where id > ${horizon}::int8`,
+    );
     this.position[log] = { horizon, sent: new Set(after.map((row) => Number(row.id))) };
     this.options.logger.info({ log, horizon, seen: after.length }, 'live events: started without a final horizon');
   }
@@ -190,7 +224,7 @@ export class LiveEvents {
   private async finalHorizon(log: LogName): Promise<number | null> {
     const { table, lockKey } = LOGS[log];
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.reader.transaction(async (tx) => {
         await tx.query(sql`select set_config('lock_timeout', ${`${this.options.lockTimeoutMs ?? 100}ms`}, true)`);
         await tx.query(sql`select pg_advisory_xact_lock(${LOCK_CLASS}::int, ${lockKey}::int)`);
         const [row] = await tx.query<{ max: number | null }>(sql`select max(id) as max from ${sql.identifier(table)}`);
@@ -239,7 +273,7 @@ export class LiveEvents {
     const position = this.position.cases;
     const final = await this.finalHorizon('cases');
     const events = await readCaseEvents(
-      this.db,
+      this.reader,
       { after: position.horizon, except: [...position.sent], limit: BATCH },
       this.options.clock.now(),
     );
@@ -287,7 +321,7 @@ export class LiveEvents {
     // Too many sent above a horizon that does not move: wait for it rather than remember more.
     const positions =
       position.sent.size < MAX_POSITIONS_ABOVE_HORIZON
-        ? await readPositions(this.db, { after: position.horizon, except: [...position.sent], limit })
+        ? await readPositions(this.reader, { after: position.horizon, except: [...position.sent], limit })
         : [];
     const full = positions.length === limit;
     for (const item of positions) position.sent.add(item.id);
