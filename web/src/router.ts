@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '@minqing/shared';
 import { DESK_ROLES } from './desk/access.ts';
+import { firstRunGuard } from './import/first-run.ts';
 import { loadSession } from './session/session.ts';
 
 /** The views, one per kind of user; the header's navigation follows this list. */
@@ -56,6 +57,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/desk/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), meta: desk },
   { path: '/mobile', name: 'mobile', component: () => import('./views/MobileView.vue') },
   { path: '/track/:code?', name: 'track', component: () => import('./views/TrackView.vue'), meta: { view: 'track' } },
+  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
   { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
   { path: '/no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue') },
   { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
@@ -76,6 +78,8 @@ export function installGuards(router: Router): void {
 
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  // A deployment without a jurisdiction sends everyone to the import wizard.
+  router.beforeEach(firstRunGuard);
   installGuards(router);
   return router;
 }

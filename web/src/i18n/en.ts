@@ -1,5 +1,6 @@
 import type { MessageSchema } from './zh-CN.ts';
 import { assessmentEn, hotspotsEn } from '../analytics/messages.ts';
+import { importEn } from '../import/messages.ts';
 
 /** English. Keys mirror zh-CN.ts; the type keeps the two in step. */
 export const en: MessageSchema = {
@@ -672,4 +673,5 @@ export const en: MessageSchema = {
       noWorker: 'Grids without a grid worker: {codes}',
     },
   },
+  import: importEn,
 };

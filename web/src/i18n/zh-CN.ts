@@ -1,5 +1,6 @@
 /** Chinese (the default). Every string the UI shows comes from here or en.ts. */
 import { assessmentZhCN, hotspotsZhCN } from '../analytics/messages.ts';
+import { importZhCN } from '../import/messages.ts';
 
 export const zhCN = {
   app: {
@@ -663,6 +664,7 @@ export const zhCN = {
       noWorker: '以下网格尚无网格员：{codes}',
     },
   },
+  import: importZhCN,
 };
 
 export type MessageSchema = typeof zhCN;
