@@ -116,6 +116,18 @@ export class GeometryReader {
       );
     }
     const [lon, lat] = this.reference.toWgs84(value as number[]);
+    if (
+      !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90) &&
+      this.reference.identity &&
+      Math.abs(lon) <= 90 &&
+      Math.abs(lat) <= 180
+    ) {
+      throw new ImportFileError(
+        IMPORT_FILE_REASONS.notDegrees,
+        `${this.recordWord} ${position} lies at ${String(value[0])}, ${String(value[1])}: that is latitude, longitude — ` +
+          'the file has them swapped; put the longitude first (x = longitude, y = latitude)',
+      );
+    }
     if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) {
       throw new ImportFileError(
         IMPORT_FILE_REASONS.notDegrees,
