@@ -24,7 +24,8 @@
  *
  * The database: BENCH_DATABASE_URL, else DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/minqing_bench (created when missing, the
- * demo district generated when empty). The sweep suite works on a copy of it.
+ * demo district generated when empty). The sweep suite makes minqing_bench_sweep
+ * beside it.
  */
 import { analyticsBench } from './analytics.bench.ts';
 import { importBench } from './import.bench.ts';

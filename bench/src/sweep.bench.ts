@@ -1,8 +1,8 @@
 /**
  * `pnpm bench sweep`: the card sweep (红黄牌) over 1,000,000 open cases.
  *
- * On a copy of the bench database (minqing_bench_sweep, dropped afterwards
- * unless BENCH_KEEP=1) it generates BENCH_SWEEP_CASES (default 1,000,000)
+ * In a database of its own (minqing_bench_sweep on the bench server, made
+ * with the demo district, dropped afterwards unless BENCH_KEEP=1) it generates BENCH_SWEEP_CASES (default 1,000,000)
  * open cases in SQL — over every grid of the demo district and evenly over
  * the last 30 days, each with its owner and its registered/dispatch events,
  * one in five transferred later (tests/support/open-cases.ts) — and times:
@@ -24,8 +24,8 @@
 import { readFileSync } from 'node:fs';
 import { generateOpenCases } from '../../tests/support/open-cases.ts';
 import { sweepCards, type SweepResult } from '@minqing/api';
-import { openDatabase, sql, type Database } from '@minqing/db';
-import { copyDatabase, databaseName, dropDatabase, openDemoDatabase, printable } from './support/database.ts';
+import { openDatabase, prepareDatabase, sql, type Database } from '@minqing/db';
+import { benchDatabaseUrl, dropDatabase, ensureDatabaseExists, printable, withDatabaseName } from './support/database.ts';
 import { describeMachine, watchMachine } from './support/machine.ts';
 import { table, writeResults } from './support/results.ts';
 import { format } from './support/statistics.ts';
@@ -149,11 +149,18 @@ async function check(db: Database, at: Date): Promise<Check> {
 
 export async function sweepBench(): Promise<void> {
   const machine = watchMachine();
-  // The demo database, migrated; then a copy of it to fill with a million cases.
-  const { db: source, url: sourceUrl } = await openDemoDatabase();
-  await source.close();
-  console.log(`\nCard sweep over ${CASES.toLocaleString('en')} open cases (a copy of ${printable(sourceUrl)})`);
-  const url = await copyDatabase(sourceUrl, databaseName(sourceUrl), SWEEP_DATABASE);
+  // A database of its own with the demo district, to fill with a million cases.
+  const sourceUrl = benchDatabaseUrl();
+  const url = withDatabaseName(sourceUrl, SWEEP_DATABASE);
+  await dropDatabase(sourceUrl, SWEEP_DATABASE);
+  await ensureDatabaseExists(url);
+  console.log(`\nCard sweep over ${CASES.toLocaleString('en')} open cases in ${printable(url)}`);
+  const setup = await openDatabase({ databaseUrl: url, connectionSettings: { jit: 'off' } });
+  try {
+    await prepareDatabase(setup, { demo: true });
+  } finally {
+    await setup.close();
+  }
   // One connection: the sweep runs on one backend, whose CPU time and memory we read.
   const db = await openDatabase({
     databaseUrl: url,

@@ -51,18 +51,6 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
-/** A copy of `source` under `name` (replacing an older copy); nobody may be connected to `source`. */
-export async function copyDatabase(url: string, source: string, name: string): Promise<string> {
-  const client = adminClient(url);
-  try {
-    await client.unsafe(`drop database if exists ${quote(name)} with (force)`);
-    await client.unsafe(`create database ${quote(name)} template ${quote(source)}`);
-  } finally {
-    await client.end({ timeout: 5 });
-  }
-  return withDatabaseName(url, name);
-}
-
 export async function dropDatabase(url: string, name: string): Promise<void> {
   const client = adminClient(url);
   try {
