@@ -102,7 +102,7 @@ export function createApp(deps: AppDependencies) {
       { name: 'public', description: 'For residents: file a request, follow it by tracking code' },
       { name: 'analytics', description: "Leaders' view: hot spots, emerging hot spots, common problems, rankings, exports" },
       { name: 'planner', description: 'Grid planner: drafts, checks, proposals, publishing, import/export, worker assignments' },
-      { name: 'import', description: 'Bring your own district: boundaries, grids, buildings and households, units and users from files' },
+      { name: 'import', description: 'Bring your own district: boundaries, grids, households, units and users from files' },
       { name: 'intake', description: 'Inbound SMS, WeChat and e-mail webhooks (shared-secret header)' },
       { name: 'administration', description: 'Taxonomy, policies, holiday calendar, jobs (administrator only)' },
       { name: 'open311', description: 'Open311 GeoReport v2 (/open311/v2/, JSON; errors as [{code, description}])' },
