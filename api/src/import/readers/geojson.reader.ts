@@ -66,12 +66,20 @@ export async function readGeoJsonStream(
     keepStack: false,
     stringBufferSize: 64 * 1024,
   });
+  let reader: GeometryReader | null = null;
   parser.onValue = ({ value, key, stack }) => {
     if (stack.length === 2 && stack[1]?.key === 'features') pending.push(value);
-    else if (stack.length === 1 && typeof key === 'string') root[key as keyof typeof root] = value as never;
+    else if (stack.length === 1 && typeof key === 'string') {
+      if (key === 'crs' && reader && (options.coordinateSystem ?? 'auto') === 'auto') {
+        throw new ImportFileError(
+          IMPORT_FILE_REASONS.unknownProjection,
+          'the GeoJSON names its coordinate system ("crs") after its features: put "crs" first, or choose the coordinate system',
+        );
+      }
+      root[key as keyof typeof root] = value as never;
+    }
   };
 
-  let reader: GeometryReader | null = null;
   let referenceName = '';
   const ensureReader = () => {
     if (reader) return reader;

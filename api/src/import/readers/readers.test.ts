@@ -97,6 +97,33 @@ describe('the import readers', () => {
     );
   });
 
+  it('follow a crs named after the features when it arrives in time, and say so when it does not', async () => {
+    const features = Array.from({ length: 3 }, () => ({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Point', coordinates: [540_000, 3_410_000] },
+    }));
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features,
+      crs: { type: 'name', properties: { name: 'EPSG:4545' } },
+    });
+    const [summary] = [await readGeoJsonStream(chunks(text, 1_000_000), { fileName: 'a.geojson' }, async () => {})];
+    expect(summary.sourceSystem).toMatch(/EPSG:4545/);
+    expect(
+      await reason(readGeoJsonStream(chunks(text, 16), { fileName: 'a.geojson', coordinateSystem: 'WGS84' }, async () => {})),
+    ).toBe('coordinates_not_degrees');
+    expect(
+      await reason(
+        readGeoJsonStream(
+          chunks(text.replaceAll('540000', '108.4').replaceAll('3410000', '30.8'), 16),
+          { fileName: 'a.geojson' },
+          async () => {},
+        ),
+      ),
+    ).toBe('unknown_projection');
+  });
+
   it('notice longitude and latitude swapped', () => {
     const reader = new GeometryReader(chooseReference('auto', null), 'row');
     // A latitude over 90: refused, saying why.
