@@ -34,7 +34,11 @@ export function gridLoadLayer(colouring: GridColouring): LayerSpecification {
     type: 'fill',
     source: GRID_SOURCE_ID,
     'source-layer': GRID_SOURCE_LAYER,
-    paint: { 'fill-color': gridFillColour(colouring), 'fill-opacity': 0.55 },
+    // Strong at district scale, light when zoomed in to read the streets under it.
+    paint: {
+      'fill-color': gridFillColour(colouring),
+      'fill-opacity': ['interpolate', ['linear'], ['zoom'], 9, 0.6, 13, 0.45, 16, 0.2],
+    },
   });
 }
 
