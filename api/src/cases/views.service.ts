@@ -7,6 +7,7 @@
 import { sql, type Queryable, type SqlFragment } from '@minqing/db';
 import {
   allowedActions,
+  escalationTarget,
   maskName,
   maskPhone,
   parseTrackingCode,
@@ -19,7 +20,6 @@ import {
 } from '@minqing/shared';
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { escalationUnit, type LockedCase } from './actions.service.ts';
 import { routeCase } from './placement.ts';
 import { actorFactsFor, caseScope, CASE_READERS, handlesCase } from './scope.ts';
 
@@ -168,6 +168,25 @@ export function requireReader(actor: Actor) {
   if (!CASE_READERS.includes(actor.role)) throw new ForbiddenError(`a ${actor.role} cannot read cases`, 'role_cannot');
 }
 
+/**
+ * Which unit kind and ladder level each owner level escalates to, as SQL rows (from the shared ladder), so
+ * one statement can tell whether a case can climb.
+ */
+const ESCALATION_TARGETS = sql.join(
+  ([1, 2, 3, 4, 5] as const).flatMap((level) => {
+    const target = escalationTarget(level);
+    return target ? [sql`(${level}::int, ${target.kind}::text, ${target.level}::int)`] : [];
+  }),
+  ', ',
+);
+
+/** Milliseconds since the epoch of a timestamp, for rows aggregated to JSON (read back as Dates). */
+const epochMs = (column: SqlFragment) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
+ * One case as its reader may see it: one statement (case, timeline, photos, cards and whether it can climb
+ * the ladder), so the answer to an intake or an action costs one round trip more, not five.
+ */
 export async function getCase(db: Queryable, caseId: number, actor: Actor, now: Date): Promise<CaseDetail> {
   requireReader(actor);
   const [row] = await db.query<
@@ -179,32 +198,38 @@ export async function getCase(db: Queryable, caseId: number, actor: Actor, now: 
       satisfaction: string | null;
       closure_reason: string | null;
       duplicate_of_id: number | null;
+      can_escalate: boolean;
+      timeline: (Omit<TimelineRow, 'occurred_at'> & { occurred_at: number })[];
+      photos: { id: number; content_type: string; file_name: string | null }[];
+      cards: { colour: CardColour; unit: string; threshold_at: number }[];
     }
-  >(sql`
+  >(
+    sql`
     select ${SUMMARY_COLUMNS}, c.description, c.reporter_name, c.reporter_phone, c.resolution, c.satisfaction,
-           c.closure_reason, c.duplicate_of_id
+           c.closure_reason, c.duplicate_of_id,
+           exists (select 1 from (values ${ESCALATION_TARGETS}) as target (from_level, kind, level)
+                   join unit on unit.active and unit.kind = target.kind and unit.ladder_level = target.level
+                   where target.from_level = owner.ladder_level) as can_escalate,
+           coalesce((select json_agg(json_build_object(
+                       'id', e.id, 'kind', e.kind, 'occurred_at', ${epochMs(sql`e.occurred_at`)}, 'actor', u.display_name,
+                       'actor_unit', au.name, 'from_state', e.from_state, 'to_state', e.to_state, 'from_unit', fu.name,
+                       'to_unit', tu.name, 'note', e.note, 'data', e.data) order by e.occurred_at, e.id)
+                     ${TIMELINE_FROM} where e.case_id = c.id), '[]') as timeline,
+           coalesce((select json_agg(json_build_object('id', p.id, 'content_type', p.content_type, 'file_name', p.file_name)
+                                     order by p.id)
+                     from case_photo p where p.case_id = c.id), '[]') as photos,
+           coalesce((select json_agg(json_build_object('colour', card.colour, 'unit', unit.name,
+                                                       'threshold_at', ${epochMs(sql`card.threshold_at`)})
+                                     order by card.threshold_at)
+                     from card join unit on unit.id = card.unit_id where card.case_id = c.id), '[]') as cards
     from cases c ${SUMMARY_JOINS}
-    where c.id = ${caseId} and ${caseScope(actor)}`);
+    where c.id = ${caseId} and ${caseScope(actor)}`,
+    { prepare: true },
+  );
   if (!row) throw new NotFoundError(`case ${caseId} does not exist or is not in your scope`);
   const handles = handlesCase(actor, { ownerUnitId: row.owner_unit_id, createdByUserId: row.created_by_user_id });
-
-  const [timeline, photos, cards, escalation] = await Promise.all([
-    caseTimeline(db, caseId),
-    db.query<{ id: number; content_type: string; file_name: string | null }>(
-      sql`select id, content_type, file_name from case_photo where case_id = ${caseId} order by id`,
-    ),
-    db.query<{ colour: CardColour; unit: string; threshold_at: Date }>(
-      sql`select card.colour, unit.name as unit, card.threshold_at from card join unit on unit.id = card.unit_id where card.case_id = ${caseId} order by card.threshold_at`,
-    ),
-    escalationUnit(db, {
-      owner_level: row.owner_level,
-      town_code: row.town_code,
-      owner_leader_unit_id: null,
-      owner_parent_id: null,
-    } as LockedCase),
-  ]);
   const actions = allowedActions(
-    { state: row.state, ownerKind: row.owner_kind, ownerLevel: row.owner_level, canEscalate: escalation !== null },
+    { state: row.state, ownerKind: row.owner_kind, ownerLevel: row.owner_level, canEscalate: row.can_escalate },
     actorFactsFor(actor, { ownerUnitId: row.owner_unit_id, createdByUserId: row.created_by_user_id }),
   );
   const suggestedUnit =
@@ -231,37 +256,36 @@ export async function getCase(db: Queryable, caseId: number, actor: Actor, now: 
     satisfaction: row.satisfaction,
     closureReason: row.closure_reason,
     duplicateOfId: row.duplicate_of_id,
-    photos: photos.map((photo) => ({ id: photo.id, contentType: photo.content_type, fileName: photo.file_name })),
-    cards: cards.map((card) => ({ colour: card.colour, unit: card.unit, thresholdAt: card.threshold_at })),
-    timeline,
+    photos: row.photos.map((photo) => ({ id: photo.id, contentType: photo.content_type, fileName: photo.file_name })),
+    cards: row.cards.map((card) => ({ colour: card.colour, unit: card.unit, thresholdAt: new Date(card.threshold_at) })),
+    timeline: row.timeline.map((event) => toEventView({ ...event, occurred_at: new Date(event.occurred_at) })),
     allowedActions: actions,
   };
 }
 
-export async function caseTimeline(db: Queryable, caseId: number): Promise<CaseEventView[]> {
-  const rows = await db.query<{
-    id: number;
-    kind: CaseEventKind;
-    occurred_at: Date;
-    actor: string | null;
-    actor_unit: string | null;
-    from_state: CaseState | null;
-    to_state: CaseState | null;
-    from_unit: string | null;
-    to_unit: string | null;
-    note: string | null;
-    data: Record<string, unknown>;
-  }>(sql`
-    select e.id, e.kind, e.occurred_at, u.display_name as actor, au.name as actor_unit, e.from_state, e.to_state,
-           fu.name as from_unit, tu.name as to_unit, e.note, e.data
+interface TimelineRow {
+  id: number;
+  kind: CaseEventKind;
+  occurred_at: Date;
+  actor: string | null;
+  actor_unit: string | null;
+  from_state: CaseState | null;
+  to_state: CaseState | null;
+  from_unit: string | null;
+  to_unit: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+const TIMELINE_FROM = sql`
     from case_event e
     left join app_user u on u.id = e.actor_user_id
     left join unit au on au.id = e.actor_unit_id
     left join unit fu on fu.id = e.from_unit_id
-    left join unit tu on tu.id = e.to_unit_id
-    where e.case_id = ${caseId}
-    order by e.occurred_at, e.id`);
-  return rows.map((row) => ({
+    left join unit tu on tu.id = e.to_unit_id`;
+
+function toEventView(row: TimelineRow): CaseEventView {
+  return {
     id: row.id,
     kind: row.kind,
     at: row.occurred_at,
@@ -273,7 +297,7 @@ export async function caseTimeline(db: Queryable, caseId: number): Promise<CaseE
     toUnit: row.to_unit,
     note: row.note,
     data: row.data,
-  }));
+  };
 }
 
 export interface QueueFilter {
