@@ -15,8 +15,11 @@ import { SERVED_TILE_LAYERS } from '../services/tiles.service.ts';
 import type { RouteDependencies } from './dependencies.ts';
 
 export const TILE_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
-/** Boundaries change when a planner publishes: browsers keep a tile a minute, then ask again (ETag → 304). */
-export const TILE_CACHE_CONTROL = 'public, max-age=60';
+/**
+ * Boundaries change when a planner publishes or an import commits, and the map must show it at once: browsers
+ * keep tiles but ask again each time (If-None-Match → 304 from the server's cache, no body sent).
+ */
+export const TILE_CACHE_CONTROL = 'public, no-cache';
 
 /** Digits only, or NaN — so "1e1", " 3" or "0x2" are refused, not read as numbers. */
 function tileNumber(text: string): number {
