@@ -6,7 +6,9 @@
 #   4. the API server, which serves the web app too. Without DATABASE_URL it
 #      runs the embedded engine in DATA_DIR (default ./data) and generates the
 #      demo district on the first start (DEMO=on, about two minutes).
-# Settings: PORT, DATABASE_URL, DATA_DIR, DEMO (see .env.example).
+# Settings: PORT, DATABASE_URL, DATA_DIR, DEMO … (see .env.example), from the
+# environment or from .env at the repository root: the server reads both (the
+# environment wins), so this script sets none of them.
 # A second run is quick: the install and the build are skipped when up to date.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,19 +34,4 @@ fi
 
 bash scripts/build-web.sh
 
-# The server runs in api/; relative folders are meant from where `npm start` was run.
-data_dir="${DATA_DIR:-./data}"
-case "$data_dir" in
-  /* | memory://) ;;
-  *) data_dir="$root/${data_dir#./}" ;;
-esac
-export DATA_DIR="$data_dir"
-export PORT="${PORT:-8080}"
-
-if [ -n "${DATABASE_URL:-}" ]; then
-  log "database: PostgreSQL at $(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"
-else
-  log "database: embedded (PGlite) in $DATA_DIR"
-fi
-log "Minqing will be served at http://localhost:$PORT/ once the database is ready (the first start generates the demo district)"
 exec ./scripts/pnpm.sh --silent --filter @minqing/api start

@@ -102,13 +102,13 @@ describe('loadConfig', () => {
 });
 
 describe('readEnvironment', () => {
-  test('the environment wins over the .env file', () => {
+  test('the environment wins over the .env file; the database settings come from both', () => {
     const folder = mkdtempSync(join(tmpdir(), 'minqing-config-'));
-    const file = join(folder, '.env');
-    writeFileSync(file, 'MINQING_TEST_ONLY_FILE=from-file\nPATH=from-file\n');
-    const environment = readEnvironment(file);
+    writeFileSync(join(folder, '.env'), 'MINQING_TEST_ONLY_FILE=from-file\nPATH=from-file\nDATABASE_URL=postgres://db/minqing\n');
+    const environment = readEnvironment({ root: folder, environment: { PATH: '/usr/bin', PORT: '9000' } });
     expect(environment.MINQING_TEST_ONLY_FILE).toBe('from-file');
-    expect(environment.PATH).toBe(process.env.PATH);
+    expect(environment.PATH).toBe('/usr/bin');
+    expect(loadConfig(environment)).toMatchObject({ port: 9000, databaseUrl: 'postgres://db/minqing' });
   });
 });
 

@@ -3,16 +3,17 @@
  * zod; a bad value stops the start with a message naming the setting, what it
  * accepts and what it got. `.env.example` at the repository root lists them all.
  *
- * Relative paths (DATA_DIR, WEB_DIST_DIR) are resolved from the repository
- * root, so the app finds the same folders whichever directory it starts in.
+ * The values come from the environment over `.env` at the repository root
+ * (`readEnvironment` of @minqing/db/environment, the one reader every entry point uses;
+ * MINQING_ENV_FILE names another file, or `none`). Relative paths (DATA_DIR,
+ * WEB_DIST_DIR) are resolved from the repository root, so the app finds the
+ * same folders whichever directory it starts in.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseEnv } from 'node:util';
+import { isAbsolute, resolve } from 'node:path';
+import { DATABASE_URL_PATTERN, databaseSettings, readEnvironment, repositoryRoot } from '@minqing/db/environment';
 import { z } from 'zod';
 
-export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { readEnvironment, repositoryRoot };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -110,7 +111,7 @@ const environmentSchema = z.object({
     z
       .string()
       .optional()
-      .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+      .refine((value) => value === undefined || DATABASE_URL_PATTERN.test(value), {
         message: 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)',
       }),
   ),
@@ -171,11 +172,11 @@ export function loadConfig(environment: Record<string, string | undefined> = rea
     throw new ConfigError(problems);
   }
   const settings = result.data;
-  const dataDir = settings.DATA_DIR ?? './data';
+  const { databaseUrl, dataDir } = databaseSettings(environment, repositoryRoot);
   return {
     port: settings.PORT ?? 8080,
-    databaseUrl: settings.DATABASE_URL,
-    dataDir: dataDir === 'memory://' ? dataDir : resolveFromRoot(dataDir),
+    databaseUrl,
+    dataDir,
     demo: settings.DEMO,
     demoSeed: settings.DEMO_SEED,
     demoScale: settings.DEMO_SCALE,
@@ -186,15 +187,6 @@ export function loadConfig(environment: Record<string, string | undefined> = rea
     open311ApiKey: settings.OPEN311_API_KEY,
     intakeWebhookToken: settings.INTAKE_WEBHOOK_TOKEN,
   };
-}
-
-/**
- * The process environment over the values of `.env` at the repository root
- * (when there is one): a variable set in the environment wins over the file.
- */
-export function readEnvironment(envFile = join(repositoryRoot, '.env')): Record<string, string | undefined> {
-  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
-  return { ...fromFile, ...process.env };
 }
 
 /** The settings as they may be logged: the database password is hidden. */

@@ -2,7 +2,8 @@
  * The server: reads the settings, answers on PORT at once (health says 503
  * "starting"), opens the database, then prepares it in the background —
  * migrations, the demo district on an empty database, the job queue — and
- * marks itself ready. A failed preparation is logged and shown by health
+ * marks itself ready; on a new deployment (no jurisdiction, no user) it logs
+ * the setup code of the import wizard. A failed preparation is logged and shown by health
  * (503 "failed"), and so is a database that cannot be opened; the process
  * keeps answering. SIGINT/SIGTERM stop it
  * gracefully: no new connections, the job queue stopped, the database closed.
@@ -14,20 +15,37 @@ import { systemClock } from './cases/clock.ts';
 import { registerJobs } from './jobs/index.ts';
 import { registerPositionJobs } from './positions/position-retention.job.ts';
 import { closeLiveEvents } from './stream/live-events-registry.ts';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { ConfigError, describeConfig, loadConfig, readEnvironment, type Config } from './config.ts';
 import { openingApp } from './http/opening-app.ts';
+import { issueSetupCode, setupCodeLogLine } from './import/import-access.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Readiness } from './readiness.ts';
 
 function readConfig(): Config {
+  let environment: ReturnType<typeof readEnvironment>;
   try {
-    return loadConfig();
+    environment = readEnvironment();
+  } catch (error) {
+    console.error(`Minqing cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  try {
+    return loadConfig(environment);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Minqing cannot start: ${error.message}\nSee .env.example for every setting and what it accepts.`);
       process.exit(2);
     }
     throw error;
+  }
+}
+
+/** On a new deployment, the setup code of the import wizard goes to the log (a failure here stops nothing). */
+async function announceSetupCode(db: Database, logger: Logger): Promise<void> {
+  try {
+    await issueSetupCode(db, (code) => logger.warn({ setupCode: code }, setupCodeLogLine(code)));
+  } catch (error) {
+    logger.warn({ err: error }, 'could not issue a setup code for the import wizard (`npm run import -- setup-code` prints one)');
   }
 }
 
@@ -46,6 +64,7 @@ async function prepare(db: Database, config: Config, readiness: Readiness, logge
     const boss = await startJobQueue(db, { onError: (error) => logger.error({ err: error }, 'job queue error') });
     await registerJobs(boss, db, systemClock, logger);
     await registerPositionJobs(boss, db, logger);
+    await announceSetupCode(db, logger);
     readiness.markReady({
       migrations: result.migrations.applied.length + result.migrations.alreadyApplied,
       demo: result.demo,
@@ -65,6 +84,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'starting');
   const engine: Engine = config.databaseUrl ? 'postgres' : 'embedded';
+  const described = describeConfig(config);
+  console.error(
+    `Minqing: database ${engine === 'postgres' ? `PostgreSQL at ${String(described.databaseUrl)}` : `embedded (PGlite) in ${config.dataDir}`}; ` +
+      `serving http://localhost:${config.port}/ once the database is ready (the first start with DEMO=on generates the demo district)`,
+  );
   const readiness = new Readiness();
 
   // Answer at once; the real app takes over when the database is open.
@@ -87,7 +111,7 @@ async function main(): Promise<void> {
   void openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    // JIT and its planning cost add ~250 ms to small tile queries and rarely pay here (ENVIRONMENT.md).
+    // JIT and its planning cost add ~250 ms to small tile queries and rarely pay here (ENVIRONMENT.md in ../shared/, beside the repository).
     connectionSettings: { jit: 'off' },
   }).then(
     async (opened) => {

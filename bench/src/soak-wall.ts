@@ -6,8 +6,9 @@
  * again half-way. Every minute it records, after a garbage collection in the
  * page, the page's JavaScript heap, DOM nodes and event listeners, the resident
  * memory of Chromium (all its processes) and of the API process, and what the
- * wall has seen. It prints the table and the trend (MiB per hour, by least
- * squares over the second half, after the warm-up) and writes
+ * wall has seen, with screenshots at minute 2, just after the restart and at
+ * the end. It prints the table and the trend (MiB per hour, by least squares
+ * over the second half, after the warm-up) and writes
  * bench/results/soak-wall-<time>.json.
  *
  * Not part of `npm test` or the default bench run (it takes half an hour):
@@ -54,7 +55,15 @@ async function ensureDatabase(): Promise<void> {
 async function startApi(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(repositoryRoot, 'api'),
-    env: { ...process.env, PORT: String(port), DATABASE_URL, DEMO: 'on', LOG_LEVEL: process.env.SOAK_API_LOG_LEVEL ?? 'warn' },
+    // No settings file (MINQING_ENV_FILE=none): the soak runs on what it sets, not on a developer's .env.
+    env: {
+      ...process.env,
+      MINQING_ENV_FILE: 'none',
+      PORT: String(port),
+      DATABASE_URL,
+      DEMO: 'on',
+      LOG_LEVEL: process.env.SOAK_API_LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The API's log, for what happened around the restart.
@@ -202,6 +211,9 @@ async function main(): Promise<void> {
       cases: simulator.statistics.cases,
     };
     samples.push(sample);
+    // What the wall looked like: early on, just after the API came back, and at the end (1920×1080).
+    if ([2, Math.ceil(MINUTES / 2) + 1, MINUTES].includes(minute))
+      await browser.page.screenshot({ path: join(resultsFolder, `soak-wall-${minute}min.png`) });
     console.log(
       `  ${String(minute).padStart(3)} min · heap ${sample.heapMiB} MiB · ${sample.domNodes} nodes · ${sample.listeners} listeners · ` +
         `Chromium ${sample.chromiumMiB} MiB · API ${sample.apiMiB ?? '—'} MiB · ${sample.status} (${sample.reconnects} reconnects) · ` +

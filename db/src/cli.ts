@@ -3,12 +3,14 @@
  *   pnpm migrate                 apply migrations (DATABASE_URL or the embedded DATA_DIR)
  *   pnpm demo [--seed N] [--scale S]
  *                                migrate, then generate the demo district on an empty database
+ *
+ * DATABASE_URL and DATA_DIR are read as the server reads them: the
+ * environment over `.env` at the repository root (environment.ts).
  */
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from './client.ts';
 import { DEFAULT_DEMO_SEED } from './demo/index.ts';
+import { databaseSettings, readEnvironment } from './environment.ts';
 import { prepareDatabase } from './prepare.ts';
 import { migrate } from './migrate.ts';
 
@@ -31,13 +33,14 @@ if (!Number.isInteger(seed) || !(scale > 0 && scale <= 20)) {
   process.exit(2);
 }
 
-// Relative folders are meant from the repository root, as the server reads them.
-const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const dataDir = process.env.DATA_DIR ?? './data';
-const db = await openDatabase({
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  dataDir: dataDir === 'memory://' || isAbsolute(dataDir) ? dataDir : resolve(repositoryRoot, dataDir),
-});
+let settings: ReturnType<typeof databaseSettings>;
+try {
+  settings = databaseSettings(readEnvironment());
+} catch (error) {
+  console.error(`cannot read the settings: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+const db = await openDatabase(settings);
 const log = (message: string, details?: Record<string, unknown>) => console.log(message, details ? JSON.stringify(details) : '');
 try {
   if (command === 'migrate') {

@@ -14,6 +14,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENV_FILE_VARIABLE, NO_ENV_FILE } from '@minqing/db/environment';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const apiFolder = join(repositoryRoot, 'api');
@@ -70,7 +71,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Environment of the server: ours, less anything that would steer it elsewhere. */
+/**
+ * Environment of the server: ours, less anything that would steer it
+ * elsewhere, and no settings file (MINQING_ENV_FILE=none): a developer's
+ * `.env` does not reach the servers of the tests.
+ */
 function serverEnvironment(port: number, options: StartServerOptions): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(environment)) {
@@ -78,6 +83,7 @@ function serverEnvironment(port: number, options: StartServerOptions): NodeJS.Pr
       delete environment[key];
     }
   }
+  environment[ENV_FILE_VARIABLE] = NO_ENV_FILE;
   environment.PORT = String(port);
   environment.DEMO = options.demo === false ? 'off' : 'on';
   if (options.databaseUrl) environment.DATABASE_URL = options.databaseUrl;

@@ -16,15 +16,17 @@
  * no standard units), --administrator <username> [--password <p>] (a new
  * deployment's first administrator; a password is generated when none is given).
  *
- * The database is DATABASE_URL, else the embedded one in DATA_DIR (./data).
+ * The database is DATABASE_URL, else the embedded one in DATA_DIR (./data),
+ * read as the server reads them: the environment over `.env` at the
+ * repository root.
  * Exit status: 0 written (or, with --check, clean), 1 the checks found errors
  * (nothing written), 2 a file or an option was refused.
  */
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrate, openDatabase, type Database } from '@minqing/db';
+import { databaseSettings, readEnvironment } from '@minqing/db/environment';
 import { DomainError } from '../errors.ts';
 import { deploymentStatus, replaceSetupCode, type ImportAccess } from './import-access.ts';
 import type { ImportReport } from './import-report.ts';
@@ -40,7 +42,6 @@ options: --check  --report <file.json>  --encoding auto|utf-8|gbk  --coordinate-
          --level district|town|village  --map <target>=<field> (repeatable)  --longitude <column> --latitude <column>
          --accept-repairs  --no-units  --administrator <username> [--password <password>]  --passwords <file.csv>`;
 
-const repositoryRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 /** npm runs scripts in the repository root; paths on the command line are meant from where it was typed. */
 const startedIn = process.env.INIT_CWD ?? process.cwd();
 const fromStart = (path: string) => (isAbsolute(path) ? path : resolve(startedIn, path));
@@ -74,11 +75,13 @@ function describeReport(report: ImportReport): string {
 }
 
 async function open(): Promise<Database> {
-  const dataDir = process.env.DATA_DIR ?? './data';
-  const db = await openDatabase({
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    dataDir: dataDir === 'memory://' || isAbsolute(dataDir) ? dataDir : resolve(repositoryRoot, dataDir),
-  });
+  let settings: ReturnType<typeof databaseSettings>;
+  try {
+    settings = databaseSettings(readEnvironment());
+  } catch (error) {
+    fail(`cannot read the settings: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const db = await openDatabase(settings);
   await migrate(db);
   return db;
 }

@@ -2,8 +2,8 @@
  * Who may import. An administrator, signed in. And on a new deployment —
  * no jurisdiction and no user yet, so no administrator to sign in as —
  * whoever holds the setup code: a random code the server writes to its log
- * (and `npm run import -- setup-code` prints anew), stored only as a hash,
- * good until the first jurisdiction is committed. That first import creates
+ * when it starts (and `npm run import -- setup-code` prints anew), stored
+ * only as a hash, good until the first jurisdiction is committed. That first import creates
  * the administrator the person chose in the wizard.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -50,6 +50,22 @@ export async function replaceSetupCode(db: Queryable): Promise<string> {
     insert into deployment_state (key, value, updated_at) values (${SETUP_STATE_KEY}, ${JSON.stringify({ hash: hashOf(code) })}::text::jsonb, now())
     on conflict (key) do update set value = excluded.value, updated_at = now()`);
   return code;
+}
+
+/** The line the server logs with a setup code (the wizard, the README and the tests look for it). */
+export function setupCodeLogLine(code: string): string {
+  return `new deployment: no jurisdiction and no user yet. Setup code for the import wizard (/import): ${code}`;
+}
+
+/**
+ * At the server's start, on a new deployment: a fresh setup code for the log.
+ * Only its hash is kept, so a code of an earlier start cannot be shown again;
+ * the code in the latest start's log is the one that works.
+ */
+export async function issueSetupCode(db: Queryable, announce: (code: string) => void): Promise<DeploymentStatus> {
+  const status = await deploymentStatus(db);
+  if (status.setupOpen) announce(await replaceSetupCode(db));
+  return status;
 }
 
 /**

@@ -12,7 +12,7 @@ import { RegionCodeSchema, errorResponses } from '../schemas/common.schema.ts';
 import { createRouter } from '../http/router.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { InvalidInputError } from '../errors.ts';
-import { ensureSetupCode, resolveImportAccess, SETUP_CODE_HEADER } from '../import/import-access.ts';
+import { ensureSetupCode, resolveImportAccess, SETUP_CODE_HEADER, setupCodeLogLine } from '../import/import-access.ts';
 import { previewImport } from '../import/import-preview.service.ts';
 import {
   createImportSession,
@@ -213,12 +213,7 @@ export function importRoutes({ db, clock, logger }: RouteDependencies) {
   return createRouter()
     .openapi(statusRoute, async (c) => {
       c.header('Cache-Control', 'no-store');
-      const status = await ensureSetupCode(db, (code) =>
-        logger.warn(
-          { setupCode: code },
-          `new deployment: no jurisdiction and no user yet. Setup code for the import wizard (/import): ${code}`,
-        ),
-      );
+      const status = await ensureSetupCode(db, (code) => logger.warn({ setupCode: code }, setupCodeLogLine(code)));
       return c.json(status, 200);
     })
     .openapi(listRoute, async (c) => {

@@ -2,7 +2,8 @@
  * `npm run simulate` — the demo simulator against a running Minqing (start it
  * first with `npm start`). Options:
  *
- *   --url http://localhost:8080   the server (or SIMULATOR_URL)
+ *   --url http://localhost:8080   the server (or SIMULATOR_URL, else localhost on PORT; both
+ *                                 read as the server reads them: the environment over .env)
  *   --workers 150                 grid workers on patrol, or "all" (1,558 in the demo)
  *   --interval 30                 seconds between a worker's position reports
  *   --cases-per-minute 2          new requests per minute
@@ -11,6 +12,7 @@
  *   --seed 500101                 the same seed walks the same routes
  */
 import { parseArgs } from 'node:util';
+import { readEnvironment, settingValue } from '@minqing/db/environment';
 import { DEFAULT_SIMULATOR_OPTIONS, Simulator } from './simulator.ts';
 
 function fail(message: string): never {
@@ -41,7 +43,12 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const url = (values.url ?? process.env.SIMULATOR_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/$/, '');
+const environment = readEnvironment();
+const url = (
+  values.url ??
+  settingValue(environment, 'SIMULATOR_URL') ??
+  `http://localhost:${settingValue(environment, 'PORT') ?? 8080}`
+).replace(/\/$/, '');
 const workers =
   values.workers === 'all'
     ? 'all'

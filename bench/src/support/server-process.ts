@@ -46,7 +46,16 @@ export async function startServerProcess(databaseUrl: string, environment: Recor
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: apiFolder,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, DEMO: 'off', LOG_LEVEL: 'warn', ...environment },
+    // No settings file: the bench's servers run on what it sets, not on a developer's .env.
+    env: {
+      ...process.env,
+      MINQING_ENV_FILE: 'none',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DEMO: 'off',
+      LOG_LEVEL: 'warn',
+      ...environment,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
