@@ -97,6 +97,36 @@ describe('GET /api/health', () => {
     expect((await app.request('/api/openapi.json')).status).toBe(200);
     expect((await app.request('/api/config')).status).toBe(200);
   });
+
+  test('Open311 answers 503 with Retry-After in its own format until the database is ready', async () => {
+    const state = new Readiness();
+    state.progress('applying migrations');
+    const app = buildApp(state);
+    const requests: [string, RequestInit][] = [
+      ['/open311/v2/services.json', {}],
+      ['/open311/v2/requests.json?status=open', {}],
+      ['/open311/v2/requests/1.json', {}],
+      ['/open311/v2/discovery.json', {}],
+      ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: '0101' }) }],
+    ];
+    for (const [path, init] of requests) {
+      const response = await app.request(path, init);
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get('retry-after'), path).toBe('5');
+      expect(await response.json(), path).toEqual([
+        { code: 503, description: 'the server is still preparing the database (applying migrations); try again in a moment' },
+      ]);
+    }
+    state.markFailed('disk full');
+    expect(await (await app.request('/open311/v2/services.json')).json()).toEqual([
+      { code: 503, description: 'the database could not be prepared: disk full' },
+    ]);
+    state.markReady({ migrations: 9, demo: null });
+    // Ready: the Open311 routes answer from the database (this one holds no categories).
+    const ready = await app.request('/open311/v2/services.json');
+    expect(ready.status).toBe(200);
+    expect(Array.isArray(await ready.json())).toBe(true);
+  });
 });
 
 describe('API documentation', () => {

@@ -1,12 +1,13 @@
 /**
  * What the server answers before its database is open (PGlite takes seconds
- * to start) or when opening it failed: health says so with a 503, the API and
- * the tiles answer 503 JSON, and a browser gets a page that reloads itself.
+ * to start) or when opening it failed: health says so with a 503, the API,
+ * the tiles and Open311 answer 503 JSON (Open311 in its own format), and a
+ * browser gets a page that reloads itself.
  */
 import type { Engine } from '@minqing/db';
 import { Hono } from 'hono';
-import { errorBody } from '../errors.ts';
 import type { Readiness } from '../readiness.ts';
+import { isDataPath, unavailable } from './readiness-gate.ts';
 
 const WAITING_PAGE = `<!doctype html>
 <html lang="zh-CN">
@@ -27,13 +28,12 @@ export function openingApp(engine: Engine, readiness: Readiness) {
   });
   app.all('*', (c) => {
     const { status, detail } = readiness.current;
-    c.header('Retry-After', '5');
-    const path = c.req.path;
-    if (path === '/api' || path.startsWith('/api/') || path.startsWith('/tiles/')) {
+    if (isDataPath(c.req.path)) {
       return status === 'failed'
-        ? c.json(errorBody('preparation_failed', `the database could not be opened: ${detail}`), 503)
-        : c.json(errorBody('starting', `the server is still starting (${detail}); try again in a moment`), 503);
+        ? unavailable(c, 'preparation_failed', `the database could not be opened: ${detail}`)
+        : unavailable(c, 'starting', `the server is still starting (${detail}); try again in a moment`);
     }
+    c.header('Retry-After', '5');
     return c.html(WAITING_PAGE, 503);
   });
   return app;
