@@ -349,6 +349,33 @@ describe('fair rankings', () => {
     expect(drill.body.cases[0].state).toBe('accepted');
   });
 
+  test("the wall's month is the assessment's district-wide month: the same 办结率, 按期办结率 and 满意率", async () => {
+    // The assessment of March was computed above at this clock; the wall reads March up to now.
+    const assessment = await get('/api/analytics/assessment?period=month&start=2027-03');
+    const district = assessment.body.run.summary.district;
+    expect(district.counts).toMatchObject({
+      cases: 14,
+      resolved: 13,
+      resolvedOnTime: 13,
+      openOverdue: 1,
+      rated: 13,
+      satisfied: 13,
+    });
+    const wall = await get('/api/wall/summary');
+    expect(wall.status).toBe(200);
+    expect(wall.body.month).toEqual({
+      received: district.counts.cases,
+      done: district.counts.resolved,
+      rated: district.counts.rated,
+      closureRate: district.rates.closureRate,
+      onTimeRate: district.rates.onTimeRate,
+      satisfactionRate: district.rates.satisfactionRate,
+    });
+    // The open overdue case counts against 按期办结率 on the wall too (not 13 on time of 13 resolved).
+    expect(wall.body.month.onTimeRate).toBeCloseTo(13 / 14, 10);
+    expect(wall.body.month.closureRate).toBeCloseTo(13 / 14, 10);
+  });
+
   test('the assessment exports to Excel with Chinese headers and the right rows, and to CSV', async () => {
     const response = await raw('leader', 'GET', '/api/analytics/exports/assessment.xlsx?period=month&start=2027-03&kind=unit');
     expect(response.status).toBe(200);

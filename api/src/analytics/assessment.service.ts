@@ -4,28 +4,44 @@
  * past their deadline count against it), 满意率, redo rate and cards, ranked
  * by the policy's weights with too-few-to-rank units apart; grid workers'
  * patrol coverage, reports and grid-level resolutions; village cadres'
- * points (积分制). Counted as of the end of the period, or now while it runs.
+ * points (积分制); and the whole district's case rates, which the map wall
+ * shows for the month. Counted as of the end of the period, or now while it
+ * runs, with the fragments of case-outcomes.ts.
  */
 import { sql, type Queryable, type SqlFragment } from '@minqing/db';
 import {
   addCalendarDays,
   addWorkingDays,
   cadrePoints,
+  caseRates,
   chinaMidnight,
   rankSubjects,
   type AssessmentCounts,
   type AssessmentWeights,
+  type CaseOutcomeCounts,
+  type CaseRates,
   type PointRules,
 } from '@minqing/shared';
 import { loadCalendar, loadCasePolicy } from '../cases/case-policy.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { AssessmentPolicy } from './analytics-policy.ts';
+import {
+  CASE_OUTCOME_COUNTS,
+  caseOutcomeColumns,
+  countingCutoff,
+  openOverdueAt,
+  receivedCases,
+  resolvedBy,
+  resolvedLateBy,
+  resolvedOnTimeBy,
+  toCaseOutcomeCounts,
+  type CaseOutcomeRow,
+} from './case-outcomes.ts';
 import type { Period } from './periods.ts';
 
 export const SUBJECT_KINDS = ['unit', 'town', 'village', 'grid_worker', 'village_cadre'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-const OPEN = sql`('registered', 'dispatched', 'accepted', 'in_progress')`;
 const HAND_OVER_KINDS = sql`('dispatch', 'transfer', 'escalate', 'reopened')`;
 
 export interface AssessmentSummary {
@@ -33,6 +49,8 @@ export interface AssessmentSummary {
   cutoff: Date;
   cases: number;
   units: number;
+  /** The whole district's case counts and rates (办结率, 按期办结率, 满意率): what the map wall shows for the month. */
+  district: { counts: CaseOutcomeCounts; rates: CaseRates };
   notice: string | null;
 }
 
@@ -77,14 +95,9 @@ async function collectFacts(db: Queryable, period: Period, cutoff: Date, deadlin
   await db.query(sql`
     create temporary table assessment_case on commit drop as
     select coalesce(c.resolved_by_unit_id, c.owner_unit_id)::text as unit_key, c.town_code, c.village_code,
-           c.resolved_at < ${cutoff} as resolved,
-           coalesce(c.resolved_at < ${cutoff} and c.resolved_at <= c.answer_deadline_at, false) as resolved_on_time,
-           coalesce(c.state in ${OPEN} and c.answer_deadline_at < ${cutoff}, false) as open_overdue,
-           c.satisfaction is not null as rated,
-           coalesce(c.satisfaction in ('satisfied', 'basically_satisfied'), false) as satisfied,
-           c.redo_count > 0 as redone
+           ${caseOutcomeColumns(cutoff)}
     from cases c
-    where c.created_at >= ${period.start} and c.created_at < ${cutoff} and c.duplicate_of_id is null`);
+    where ${receivedCases(period.start, cutoff)}`);
   await db.query(sql`
     create temporary table assessment_hand_over on commit drop as
     select e.to_unit_id::text as unit_key, c.town_code, c.village_code,
@@ -111,10 +124,7 @@ async function countBy(db: Queryable, key: 'unit_key' | 'town_code' | 'village_c
   const column = sql.identifier(key);
   return db.query<CountRow>(sql`
     with case_counts as (
-      select ${column} as key, count(*) as cases, count(*) filter (where resolved) as resolved,
-             count(*) filter (where resolved_on_time) as resolved_on_time, count(*) filter (where open_overdue) as open_overdue,
-             count(*) filter (where rated) as rated, count(*) filter (where satisfied) as satisfied, count(*) filter (where redone) as redone
-      from assessment_case group by 1
+      select ${column} as key, ${CASE_OUTCOME_COUNTS} from assessment_case group by 1
     ),
     response as (
       select ${column} as key, count(*) as hand_overs, count(*) filter (where on_time) as signed_on_time
@@ -190,7 +200,7 @@ export async function computeAssessment(
   policy: AssessmentPolicy,
   now: Date,
 ): Promise<AssessmentSummary> {
-  const cutoff = new Date(Math.min(period.end.getTime(), now.getTime()));
+  const cutoff = countingCutoff(period, now);
   if (cutoff <= period.start) {
     throw new InvalidInputError(`the period ${period.label} has not started yet: nothing to assess`, 'period_in_future');
   }
@@ -223,13 +233,16 @@ export async function computeAssessment(
     select ${runId}, r.kind, r.key, r.name, r.parent, r.counts, r.rates, r.score, r.rank, r.too_few
     from jsonb_to_recordset(${JSON.stringify(results.map((row) => ({ ...row, too_few: row.tooFew })))}::text::jsonb)
       as r (kind text, key text, name text, parent text, counts jsonb, rates jsonb, score float8, rank int, too_few boolean)`);
+  const [districtRow] = await db.query<CaseOutcomeRow>(sql`select ${CASE_OUTCOME_COUNTS} from assessment_case`);
+  const district = toCaseOutcomeCounts(districtRow);
   const cases = townRows.reduce((sum, row) => sum + row.cases, 0);
   return {
     period: period.label,
     cutoff,
     cases,
     units: results.filter((row) => row.kind === 'unit').length,
-    notice: cases === 0 ? `no cases in ${period.label}: every rate is empty` : null,
+    district: { counts: district, rates: caseRates(district) },
+    notice: district.cases === 0 ? `no cases in ${period.label}: every rate is empty` : null,
   };
 }
 
@@ -463,7 +476,7 @@ export function drillCondition(kind: SubjectKind, key: string, metric: DrillMetr
   else subject = sql`c.created_by_user_id = ${Number(key)}`;
   if (!/^[0-9]{1,15}$/.test(key))
     throw new InvalidInputError(`subject key ${key} is not a unit id or region code`, 'invalid_subject');
-  const created = sql`c.created_at >= ${period.start} and c.created_at < ${cutoff} and c.duplicate_of_id is null`;
+  const created = receivedCases(period.start, cutoff);
   if (metric === 'cards') {
     const cardUnit = kind === 'unit' || kind === 'village_cadre' ? sql`k.unit_id = ${Number(key)}` : subject;
     return sql`exists (select 1 from card k where k.case_id = c.id and k.threshold_at >= ${period.start} and k.threshold_at < ${cutoff}
@@ -471,10 +484,10 @@ export function drillCondition(kind: SubjectKind, key: string, metric: DrillMetr
   }
   const conditions: Record<Exclude<DrillMetric, 'cards'>, SqlFragment> = {
     cases: sql`true`,
-    resolved: sql`c.resolved_at < ${cutoff}`,
-    resolvedOnTime: sql`c.resolved_at < ${cutoff} and c.resolved_at <= c.answer_deadline_at`,
-    resolvedLate: sql`c.resolved_at < ${cutoff} and c.resolved_at > c.answer_deadline_at`,
-    openOverdue: sql`c.state in ${OPEN} and c.answer_deadline_at < ${cutoff}`,
+    resolved: resolvedBy(cutoff),
+    resolvedOnTime: resolvedOnTimeBy(cutoff),
+    resolvedLate: resolvedLateBy(cutoff),
+    openOverdue: openOverdueAt(cutoff),
     unsatisfied: sql`(c.satisfaction = 'unsatisfied' or c.redo_count > 0)`,
     redone: sql`c.redo_count > 0`,
   };

@@ -27,6 +27,7 @@ import {
   SUBJECT_KINDS,
   type SubjectKind,
 } from '../analytics/assessment.service.ts';
+import { countingCutoff } from '../analytics/case-outcomes.ts';
 import { parseCategories } from '../analytics/category-filter.ts';
 import { chartData } from '../analytics/charts.service.ts';
 import {
@@ -518,7 +519,7 @@ export function analyticsRoutes({ db, clock }: RouteDependencies) {
       requireAnalyst(c);
       const query = c.req.valid('query');
       const period = periodOf(query.period, query.start ?? chinaDate(clock.now()));
-      const cutoff = new Date(Math.min(period.end.getTime(), clock.now().getTime()));
+      const cutoff = countingCutoff(period, clock.now());
       const rows = await db.query<{
         id: number;
         tracking_code: string;

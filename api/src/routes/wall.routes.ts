@@ -78,14 +78,20 @@ const SummarySchema = z
     urgent: z.number().int(),
     yellow: z.number().int().openapi({ description: 'Open cases holding a yellow card (and no red)' }),
     red: z.number().int().openapi({ description: 'Open cases holding a red card' }),
-    month: z.object({
-      received: z.number().int(),
-      done: z.number().int(),
-      closureRate: RateSchema.openapi({ description: '办结率: resolved or closed ÷ received this month' }),
-      onTimeRate: RateSchema.openapi({ description: '按期办结率: resolved by the answer deadline ÷ resolved' }),
-      satisfactionRate: RateSchema.openapi({ description: '满意率: (basically) satisfied ÷ rated at callback' }),
-      rated: z.number().int(),
-    }),
+    month: z
+      .object({
+        received: z.number().int().openapi({ description: 'Cases received this month (China time), duplicates not counted' }),
+        done: z.number().int().openapi({ description: 'Of those, resolved by now' }),
+        closureRate: RateSchema.openapi({ description: '办结率: done ÷ received' }),
+        onTimeRate: RateSchema.openapi({
+          description: '按期办结率: resolved by the answer deadline ÷ (done + open and past the answer deadline)',
+        }),
+        satisfactionRate: RateSchema.openapi({ description: '满意率: (basically) satisfied ÷ rated at callback' }),
+        rated: z.number().int(),
+      })
+      .openapi({
+        description: "The month as the leaders' assessment counts the whole district (ADR 0006): the same rates as its month",
+      }),
   })
   .openapi('WallSummary');
 

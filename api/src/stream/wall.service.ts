@@ -10,7 +10,16 @@
  * per process, so ten walls cost the database what one does.
  */
 import { sql, type Queryable } from '@minqing/db';
-import { CHANNELS, type CaseEventKind, type CaseState } from '@minqing/shared';
+import { caseRates, CHANNELS, chinaDate, chinaMidnight, type CaseEventKind, type CaseState } from '@minqing/shared';
+import {
+  CASE_OUTCOME_COUNTS,
+  caseOutcomeColumns,
+  countingCutoff,
+  receivedCases,
+  toCaseOutcomeCounts,
+  type CaseOutcomeRow,
+} from '../analytics/case-outcomes.ts';
+import { periodOf } from '../analytics/periods.ts';
 import { NotFoundError } from '../errors.ts';
 import { caseFilterCondition, caseFilterKey, isOpenOnly, type CaseFilter } from '../tiles/case-filter.ts';
 import { maskFreeText } from './free-text-masking.ts';
@@ -29,7 +38,6 @@ import {
 /** The day and month of the numbers are those of the district's clock. */
 export const WALL_TIME_ZONE = 'Asia/Shanghai';
 const OPEN = sql.unsafeRaw("('registered', 'dispatched', 'accepted', 'in_progress')");
-const DONE = sql.unsafeRaw("('resolved', 'callback', 'closed')");
 
 /**
  * Values kept for a few seconds, shared by every wall this process serves.
@@ -71,14 +79,19 @@ export interface WallSummary {
   yellow: number;
   /** Open cases holding a red card. */
   red: number;
+  /**
+   * This month (China time) as the leaders' assessment counts it district-wide
+   * (case-outcomes.ts, `caseRates` of @minqing/shared; ADR 0006): the same
+   * numbers as the assessment of the month.
+   */
   month: {
-    /** Cases received since the first of the month. */
+    /** Cases received since the first of the month (a duplicate of another case not counted). */
     received: number;
-    /** Of those, resolved or closed (办结). */
+    /** Of those, resolved by now (办结). */
     done: number;
     /** 办结率: done ÷ received; null with nothing received. */
     closureRate: number | null;
-    /** 按期办结率: resolved by their answer deadline ÷ resolved. */
+    /** 按期办结率: resolved by the answer deadline ÷ (done + open and past the answer deadline). */
     onTimeRate: number | null;
     /** 满意率: satisfied or basically satisfied ÷ rated at callback. */
     satisfactionRate: number | null;
@@ -86,28 +99,20 @@ export interface WallSummary {
   };
 }
 
-const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
-
 export async function wallSummary(db: Queryable, now: Date): Promise<WallSummary> {
-  const [row] = await db.query<{
-    by_channel: Record<string, number> | null;
-    open: number;
-    overdue: number;
-    urgent: number;
-    yellow: number;
-    red: number;
-    received: number;
-    done: number;
-    resolved: number;
-    on_time: number;
-    rated: number;
-    satisfied: number;
-  }>(sql`
-    with bounds as (
-      select (date_trunc('day', ${now}::timestamptz at time zone ${WALL_TIME_ZONE}) at time zone ${WALL_TIME_ZONE}) as day_start,
-             (date_trunc('month', ${now}::timestamptz at time zone ${WALL_TIME_ZONE}) at time zone ${WALL_TIME_ZONE}) as month_start
-    ),
-    open_cases as (
+  const month = periodOf('month', chinaDate(now));
+  const cutoff = countingCutoff(month, now);
+  const [row] = await db.query<
+    {
+      by_channel: Record<string, number> | null;
+      open: number;
+      overdue: number;
+      urgent: number;
+      yellow: number;
+      red: number;
+    } & CaseOutcomeRow
+  >(sql`
+    with open_cases as (
       select count(*)::int as open,
         (count(*) filter (where ${CASE_DEADLINE} < ${now}::timestamptz))::int as overdue,
         (count(*) filter (where c.urgency = 'urgent'))::int as urgent,
@@ -116,24 +121,18 @@ export async function wallSummary(db: Queryable, now: Date): Promise<WallSummary
       from cases c where c.state in ${OPEN}
     ),
     month as (
-      select count(*)::int as received,
-        (count(*) filter (where c.state in ${DONE}))::int as done,
-        (count(*) filter (where c.resolved_at is not null))::int as resolved,
-        (count(*) filter (where c.resolved_at is not null and (c.answer_deadline_at is null or c.resolved_at <= c.answer_deadline_at)))::int as on_time,
-        (count(*) filter (where c.satisfaction is not null))::int as rated,
-        (count(*) filter (where c.satisfaction in ('satisfied', 'basically_satisfied')))::int as satisfied
-      from cases c, bounds
-      where c.created_at >= bounds.month_start and c.created_at <= ${now}::timestamptz
+      select ${CASE_OUTCOME_COUNTS}
+      from (select ${caseOutcomeColumns(cutoff)} from cases c where ${receivedCases(month.start, cutoff)}) as outcome
     )
     select
       (select json_object_agg(channel, n) from (
-         select c.channel, count(*)::int as n from cases c, bounds
-         where c.created_at >= bounds.day_start and c.created_at <= ${now}::timestamptz group by c.channel) as today) as by_channel,
+         select c.channel, count(*)::int as n from cases c
+         where c.created_at >= ${chinaMidnight(chinaDate(now))} and c.created_at <= ${now}::timestamptz group by c.channel) as today) as by_channel,
       open_cases.*, month.*
     from open_cases, month`);
   const byChannel = Object.fromEntries(CHANNELS.map((channel) => [channel, Number(row?.by_channel?.[channel] ?? 0)]));
   const total = Object.values(byChannel).reduce((sum, count) => sum + count, 0);
-  const received = row?.received ?? 0;
+  const counts = toCaseOutcomeCounts(row);
   return {
     at: now.toISOString(),
     today: { total, byChannel },
@@ -142,14 +141,7 @@ export async function wallSummary(db: Queryable, now: Date): Promise<WallSummary
     urgent: row?.urgent ?? 0,
     yellow: row?.yellow ?? 0,
     red: row?.red ?? 0,
-    month: {
-      received,
-      done: row?.done ?? 0,
-      closureRate: ratio(row?.done ?? 0, received),
-      onTimeRate: ratio(row?.on_time ?? 0, row?.resolved ?? 0),
-      satisfactionRate: ratio(row?.satisfied ?? 0, row?.rated ?? 0),
-      rated: row?.rated ?? 0,
-    },
+    month: { received: counts.cases, done: counts.resolved, ...caseRates(counts), rated: counts.rated },
   };
 }
 

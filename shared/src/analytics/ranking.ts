@@ -4,25 +4,19 @@
  * denominator is 0; the overall score is a weighted mean of the rates the
  * policy names (weights shown next to the ranking); units with too few cases
  * are listed apart instead of ranked, because a rate over two cases says
- * little.
+ * little. 办结率, 按期办结率 and 满意率 are the case rates of case-rates.ts,
+ * the ones the map wall shows too.
  */
+import { caseRates, shareOf, type CaseOutcomeCounts, type CaseRates } from './case-rates.ts';
 
-/** What was counted for one unit (or place) in one period. */
-export interface AssessmentCounts {
-  /** Cases that reached the subject in the period (its workload). */
-  cases: number;
+/**
+ * What was counted for one unit (or place) in one period: the case outcomes
+ * (`cases` is the subject's workload) and what only the assessment counts.
+ */
+export interface AssessmentCounts extends CaseOutcomeCounts {
   /** Hand-overs (dispatch, transfer, escalation, redo) it had to sign for, and those signed before the sign-for deadline. */
   handOvers: number;
   signedOnTime: number;
-  /** Of `cases`: resolved by now (period end). */
-  resolved: number;
-  /** Resolved by the answer deadline. */
-  resolvedOnTime: number;
-  /** Still open at period end and already past the answer deadline. */
-  openOverdue: number;
-  /** Callbacks that reached the resident, and how they rated it. */
-  rated: number;
-  satisfied: number;
   /** Reopened after an unsatisfied callback (重办). */
   redone: number;
   yellowCards: number;
@@ -43,31 +37,25 @@ export const DEFAULT_ASSESSMENT_WEIGHTS: AssessmentWeights = {
   cards: 0.05,
 };
 
-export interface AssessmentRates {
+/** 办结率, 按期办结率 and 满意率 (CaseRates), with 响应率, 重办率 and the card rate. */
+export interface AssessmentRates extends CaseRates {
   /** 响应率: signed for on time / hand-overs. */
   responseRate: number | null;
-  /** 办结率: resolved / cases. */
-  closureRate: number | null;
-  /** 按期办结率: resolved on time / (resolved + open and overdue). */
-  onTimeRate: number | null;
-  /** 满意率: satisfied or basically satisfied / rated callbacks. */
-  satisfactionRate: number | null;
   /** 重办率: redone / resolved. */
   redoRate: number | null;
   /** Cards per case, red counting twice: (yellow + 2·red) / cases. */
   cardRate: number | null;
 }
 
-const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
-
 export function assessmentRates(counts: AssessmentCounts): AssessmentRates {
+  const { closureRate, onTimeRate, satisfactionRate } = caseRates(counts);
   return {
-    responseRate: share(counts.signedOnTime, counts.handOvers),
-    closureRate: share(counts.resolved, counts.cases),
-    onTimeRate: share(counts.resolvedOnTime, counts.resolved + counts.openOverdue),
-    satisfactionRate: share(counts.satisfied, counts.rated),
-    redoRate: share(counts.redone, counts.resolved),
-    cardRate: share(counts.yellowCards + 2 * counts.redCards, counts.cases),
+    responseRate: shareOf(counts.signedOnTime, counts.handOvers),
+    closureRate,
+    onTimeRate,
+    satisfactionRate,
+    redoRate: shareOf(counts.redone, counts.resolved),
+    cardRate: shareOf(counts.yellowCards + 2 * counts.redCards, counts.cases),
   };
 }
 

@@ -56,8 +56,11 @@ export interface WallSummary {
   urgent: number;
   yellow: number;
   red: number;
+  /** This month as the leaders' assessment counts the whole district (ADR 0006). */
   month: {
+    /** Received this month, duplicates not counted. */
     received: number;
+    /** Of those, resolved by now. */
     done: number;
     closureRate: number | null;
     onTimeRate: number | null;
