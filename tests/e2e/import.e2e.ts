@@ -157,6 +157,15 @@ describe('the import wizard', () => {
       })
       .toBe(4);
     expect(villages, diagnostics()).toEqual(['500999001001', '500999001002', '500999002001', '500999002002']);
+    // The header names the imported county, not 万州; the signed-in administrator has a link back to the wizard.
+    const header = page.locator('[data-testid=header-district]');
+    await expect
+      .poll(async () => (await header.textContent()) ?? '', { timeout: 15_000, message: diagnostics() })
+      .toContain('示例县');
+    expect(await header.textContent()).not.toContain('万州');
+    const importLink = page.locator('[data-testid=nav-import]');
+    await importLink.waitFor({ timeout: 15_000 });
+    expect(await importLink.getAttribute('href')).toBe('/import');
     await shot(page, 'map');
   });
 });

@@ -56,6 +56,11 @@ describe('the district map', () => {
 
   test('draws the grids, and a click on a grid shows its code and households', async () => {
     const { page } = browser;
+    // The deployment holds a jurisdiction (/api/config names it): the page never asks for the import status.
+    const importStatusRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/import/status') importStatusRequests.push(request.url());
+    });
     await page.goto(server.url);
     try {
       await page.waitForFunction(() => document.body.dataset.mapReady === 'true', undefined, { timeout: 150_000, polling: 500 });
@@ -118,6 +123,14 @@ describe('the district map', () => {
     expect((await code.textContent())!).toContain(grid!.code);
     const households = (await page.locator('[data-testid=grid-households]').textContent()) ?? '';
     expect(households).toMatch(new RegExp(`(^|\\D)${grid!.households}(\\D|$)`));
+
+    // The header names the district the API serves; nobody is signed in, so there is no link to the import wizard.
+    const [district] = await database.db.query<{ full_name: string }>(sql`select full_name from region where level = 'district'`);
+    await expect
+      .poll(async () => (await page.locator('[data-testid=header-district]').textContent()) ?? '', { timeout: 15_000 })
+      .toContain(district!.full_name);
+    expect(await page.locator('[data-testid=nav-import]').count()).toBe(0);
+    expect(importStatusRequests, 'a page load asked for /api/import/status').toEqual([]);
 
     mkdirSync(resultsFolder, { recursive: true });
     await page.screenshot({ path: `${resultsFolder}/map.png` });

@@ -202,7 +202,11 @@ describe('client settings, the web app and unknown paths', () => {
         maxZoom: 22,
       },
       database: 'postgres',
+      // Not ready yet: the jurisdiction is not read (and this empty database holds none).
+      jurisdiction: null,
     });
+    state.markReady({ migrations: 9, demo: null });
+    expect((await (await buildApp(state).request('/api/config')).json()).jurisdiction).toBeNull();
     const tianditu = await (
       await buildApp(state, { BASEMAP_STYLE_URL: 'https://example.gov.cn/tianditu/style.json' }).request('/api/config')
     ).json();

@@ -79,6 +79,8 @@ describe('a new deployment imports its own district', () => {
   test('the setup code opens the wizard; the first jurisdiction brings the first administrator', async () => {
     const status = await app.request('/api/import/status');
     expect(await status.json()).toEqual({ jurisdiction: false, users: false, setupOpen: true });
+    // The web app learns from /api/config that there is no jurisdiction yet (and only then asks the status).
+    expect(((await (await app.request('/api/config')).json()) as Json).jurisdiction).toBeNull();
 
     const anonymous = new ImportClient(fetcher, {});
     expect((await anonymous.call('POST', '/api/import/sessions', { kind: 'jurisdiction' })).status).toBe(401);
@@ -143,6 +145,11 @@ describe('a new deployment imports its own district', () => {
       'V-500999002001',
       'V-500999002002',
     ]);
+
+    // The header names the imported district, not 万州.
+    const config = (await (await app.request('/api/config')).json()) as Json;
+    expect(config.jurisdiction).toMatchObject({ code: DISTRICT_CODE, name: '示例县' });
+    expect(config.jurisdiction.fullName).toContain('示例县');
 
     // The setup is spent: the code no longer opens anything; the administrator signs in.
     expect((await (await app.request('/api/import/status')).json()) as Json).toMatchObject({

@@ -4,6 +4,16 @@ import { DESK_ROLES } from './desk/access.ts';
 import { firstRunGuard } from './import/first-run.ts';
 import { loadSession } from './session/session.ts';
 
+/** Who may import (the API's check: an administrator; a new deployment's setup code is asked on the page itself). */
+export const IMPORT_ROLES: readonly Role[] = ['administrator'];
+
+export interface NavigationEntry {
+  name: string;
+  path: string;
+  /** Shown only to a signed-in user of these roles; without: shown to everyone. */
+  roles?: readonly Role[];
+}
+
 /** The views, one per kind of user; the header's navigation follows this list. */
 export const NAVIGATION = [
   { name: 'map', path: '/' },
@@ -14,8 +24,14 @@ export const NAVIGATION = [
   { name: 'desk', path: '/desk' },
   { name: 'mobile', path: '/mobile' },
   { name: 'track', path: '/track' },
-] as const;
+  { name: 'import', path: '/import', roles: IMPORT_ROLES },
+] as const satisfies readonly NavigationEntry[];
 export type ViewName = (typeof NAVIGATION)[number]['name'];
+
+/** The navigation entries a user (null: nobody signed in) sees. */
+export function navigationFor(role: Role | null): NavigationEntry[] {
+  return NAVIGATION.filter((entry: NavigationEntry) => !entry.roles || (role !== null && entry.roles.includes(role)));
+}
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -57,7 +73,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/desk/cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseView.vue'), meta: desk },
   { path: '/mobile', name: 'mobile', component: () => import('./views/MobileView.vue') },
   { path: '/track/:code?', name: 'track', component: () => import('./views/TrackView.vue'), meta: { view: 'track' } },
-  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
+  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { view: 'import' } },
   { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
   { path: '/no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue') },
   { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

@@ -145,3 +145,17 @@ export async function getRegion(db: Queryable, code: string, options: { geometry
     ...(row.boundary ? { boundary: row.boundary } : {}),
   };
 }
+
+export interface Jurisdiction {
+  code: string;
+  name: string;
+  fullName: string;
+}
+
+/** The deployment's district (its jurisdiction), or null when none has been imported or generated yet. */
+export async function currentJurisdiction(db: Queryable): Promise<Jurisdiction | null> {
+  const [row] = await db.query<Jurisdiction>(
+    sql`select code, name, full_name as "fullName" from region where level = 'district' order by code limit 1`,
+  );
+  return row ?? null;
+}

@@ -6,6 +6,8 @@ export interface ClientConfig {
   basemapStyleUrl: string | null;
   tiles: { url: string; layers: string[]; maxZoom: number };
   database: 'embedded' | 'postgres';
+  /** The deployment's district; null while the database is prepared or before a jurisdiction is imported. */
+  jurisdiction: { code: string; name: string; fullName: string } | null;
 }
 
 export async function fetchClientConfig(signal?: AbortSignal): Promise<ClientConfig> {

@@ -20,6 +20,7 @@ export const en: MessageSchema = {
     desk: 'Case desk',
     mobile: 'Mobile',
     track: 'Track a request',
+    import: 'Import data',
   },
   language: {
     label: 'Interface language',

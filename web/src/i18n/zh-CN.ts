@@ -19,6 +19,7 @@ export const zhCN = {
     desk: '案件办理',
     mobile: '移动端',
     track: '进度查询',
+    import: '数据导入',
   },
   language: {
     label: '界面语言',
