@@ -6,7 +6,8 @@
  * sweeps at once, on separate connections, issue exactly one card of each
  * due colour per case — none missing, none doubled — each charged to the unit
  * that owned the case when the threshold passed, also for a case whose owner
- * changed after its yellow threshold and before its red one.
+ * changed after its yellow threshold and before its red one — and the sweep's
+ * work list (case_card_due) is left right for the next one.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -238,6 +239,18 @@ describe('a sweep killed midway, then two sweeps at once', () => {
            and c.created_at + interval '15 days' < ${NOW}
            and not exists (select 1 from card k where k.case_id = c.id and k.colour = 'red')) as red`);
       expect(misplaced).toEqual({ yellow: 0, red: 0 });
+      // The sweep's work list after all that: each open case short of a red card waits for the first colour it lacks.
+      const [list] = await db.query<{ missing: number; wrong: number; done: number }>(sql`
+      select
+        (select count(*) from cases c where c.state in ('registered', 'dispatched', 'accepted', 'in_progress')
+           and not exists (select 1 from card k where k.case_id = c.id and k.colour = 'red')
+           and not exists (select 1 from case_card_due q where q.case_id = c.id)) as missing,
+        (select count(*) from case_card_due q
+          where q.colour <> case when exists (select 1 from card k where k.case_id = q.case_id and k.colour = 'yellow')
+                                 then 'red' else 'yellow' end) as wrong,
+        (select count(*) from case_card_due q
+          where exists (select 1 from card k where k.case_id = q.case_id and k.colour = 'red')) as done`);
+      expect(list).toEqual({ missing: 0, wrong: 0, done: 0 });
 
       // Charged to the owner at the threshold: for a generated case transferred after it, the unit it was first
       // dispatched to; otherwise its owner today.
@@ -266,4 +279,149 @@ describe('a sweep killed midway, then two sweeps at once', () => {
       ]);
     },
   );
+});
+
+/**
+ * Cards as the people who handle cases meet them, on a database of its own
+ * with the demo district and only the cases made here, through the API with
+ * the clock moved: a case resolved after its yellow threshold but before a
+ * sweep saw it, a case reopened after an unsatisfied callback, new card
+ * thresholds set by an administrator. Each sweep is run twice: the second
+ * issues nothing.
+ */
+describe('cards as users meet them', () => {
+  let own: TestDatabase;
+  let app: App;
+  // A Monday morning in China.
+  const clock = new ManualClock(new Date('2026-11-02T09:00:00+08:00'));
+  const at = (start: Date, days: number, minutes = 0) => new Date(start.getTime() + days * DAY + minutes * 60_000);
+
+  async function as(username: string, method: string, path: string, body?: unknown): Promise<Json> {
+    return call(app, await signIn(app, username), method, path, body);
+  }
+
+  async function report(description: string): Promise<{ id: number; createdAt: Date }> {
+    const [place] = await own.db.query<{ lon: number; lat: number }>(sql`
+      select ST_X(ST_PointOnSurface(v.boundary)) as lon, ST_Y(ST_PointOnSurface(v.boundary)) as lat
+      from region v join region t on t.code = v.parent_code where v.name = '石碾村' and t.name = '分水镇'`);
+    // Entered by the village cadre at the village station: signed for on the spot, owned there.
+    const created = await as('shinian', 'POST', '/api/cases', {
+      channel: 'liaison_point',
+      categoryCode: '0401',
+      description,
+      location: { lon: place!.lon, lat: place!.lat },
+    });
+    expect(created.case.owner.kind).toBe('village_station');
+    return { id: created.case.id as number, createdAt: new Date(created.case.createdAt as string) };
+  }
+
+  const resolve = (id: number) => as('shinian', 'POST', `/api/cases/${id}/actions`, { action: 'resolve', resolution: '已处理' });
+
+  /** The cards on the case page, and the colour the map wall draws it with. */
+  async function cardsOf(id: number): Promise<{ card: string | null; cards: Json[]; wall: string | null }> {
+    const detail = await as('dispatcher', 'GET', `/api/cases/${id}`);
+    const [row] = await own.db.query<{ card_colour: string | null }>(sql`select card_colour from cases where id = ${id}`);
+    return { card: detail.card, cards: detail.cards, wall: row!.card_colour };
+  }
+
+  /** A sweep as the schedule runs it, then the same again, which must issue nothing. */
+  async function sweep(): Promise<{ yellow: number; red: number }> {
+    const { yellow, red } = await sweepCards(own.db, clock.now());
+    expect(await sweepCards(own.db, clock.now()), 'the second sweep').toMatchObject({ yellow: 0, red: 0 });
+    return { yellow, red };
+  }
+
+  beforeAll(async () => {
+    own = await createTestDatabase({ template: 'demo' });
+    const state = new Readiness();
+    state.markReady({ migrations: 0, demo: null });
+    app = createApp({ db: own.db, logger: createLogger('silent'), state, config: loadConfig({ LOG_LEVEL: 'silent' }), clock });
+  });
+
+  afterAll(async () => {
+    await own?.drop();
+  });
+
+  test('resolved after its yellow threshold, before a sweep saw it: the yellow card it earned, no red', async () => {
+    const late = await report('石碾村4组路灯不亮');
+    const onTime = await report('石碾村5组井盖松动');
+    clock.set(at(onTime.createdAt, 3));
+    await resolve(onTime.id);
+    // The sweeps of the days before ran while both were young; the one after the yellow threshold did not run.
+    clock.set(at(late.createdAt, 6));
+    expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+    clock.set(at(late.createdAt, 8));
+    await resolve(late.id);
+    clock.set(at(late.createdAt, 8, 10));
+    expect(await sweep()).toEqual({ yellow: 1, red: 0 });
+    expect(await cardsOf(late.id)).toMatchObject({
+      card: 'yellow',
+      cards: [{ colour: 'yellow', unit: '石碾村便民服务站', thresholdAt: at(late.createdAt, 7).toISOString() }],
+      wall: 'yellow',
+    });
+    expect(await cardsOf(onTime.id)).toEqual({ card: null, cards: [], wall: null });
+    // Past the red threshold: it was resolved before it, so no red.
+    clock.set(at(late.createdAt, 16));
+    expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+    expect((await cardsOf(late.id)).cards).toHaveLength(1);
+  });
+
+  test('reopened after an unsatisfied callback: the cards it is due from then on', async () => {
+    const redone = await report('石碾村6组自来水管漏水');
+    clock.set(at(redone.createdAt, 5));
+    await resolve(redone.id);
+    // Resolved in five days: past the yellow threshold, a resolved case earns nothing.
+    clock.set(at(redone.createdAt, 7, 10));
+    expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+    clock.set(at(redone.createdAt, 8));
+    const reopened = await as('dispatcher', 'POST', `/api/cases/${redone.id}/actions`, {
+      action: 'callback',
+      contacted: true,
+      satisfaction: 'unsatisfied',
+    });
+    expect(reopened.state).toBe('dispatched');
+    // Open again and older than seven days: the yellow card at once, charged to the unit that owned it then.
+    clock.set(at(redone.createdAt, 8, 10));
+    expect(await sweep()).toEqual({ yellow: 1, red: 0 });
+    expect(await cardsOf(redone.id)).toMatchObject({
+      card: 'yellow',
+      cards: [{ colour: 'yellow', unit: '石碾村便民服务站', thresholdAt: at(redone.createdAt, 7).toISOString() }],
+      wall: 'yellow',
+    });
+    clock.set(at(redone.createdAt, 15, -10));
+    expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+    clock.set(at(redone.createdAt, 15, 10));
+    expect(await sweep()).toEqual({ yellow: 0, red: 1 });
+    expect(await cardsOf(redone.id)).toMatchObject({ card: 'red', wall: 'red' });
+    expect((await cardsOf(redone.id)).cards.map((card) => card.colour)).toEqual(['yellow', 'red']);
+  });
+
+  test('new card thresholds move what is due for the cases already open; cards given stay', async () => {
+    const open = await report('石碾村7组垃圾无人清运');
+    const setThresholds = async (yellowAfterDays: number, redAfterDays: number) =>
+      as('admin', 'PUT', '/api/policy/case.cards', { value: { yellowAfterDays, redAfterDays } });
+    clock.set(at(open.createdAt, 2));
+    expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+    try {
+      // Shorter thresholds: two days old is past the yellow one (one day) at once, not yet past the red one (three).
+      await setThresholds(1, 3);
+      expect(await sweep()).toEqual({ yellow: 1, red: 0 });
+      expect(await cardsOf(open.id)).toMatchObject({
+        card: 'yellow',
+        cards: [{ colour: 'yellow', thresholdAt: at(open.createdAt, 1).toISOString() }],
+      });
+      // Back to seven and fifteen days: the yellow card stays; the red one is due at fifteen days again, not three.
+      await setThresholds(7, 15);
+      clock.set(at(open.createdAt, 4));
+      expect(await sweep()).toEqual({ yellow: 0, red: 0 });
+      clock.set(at(open.createdAt, 15, 10));
+      expect(await sweep()).toEqual({ yellow: 0, red: 1 });
+      expect((await cardsOf(open.id)).cards.map((card) => [card.colour, card.thresholdAt])).toEqual([
+        ['yellow', at(open.createdAt, 1).toISOString()],
+        ['red', at(open.createdAt, 15).toISOString()],
+      ]);
+    } finally {
+      await setThresholds(7, 15);
+    }
+  });
 });

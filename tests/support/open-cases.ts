@@ -18,7 +18,8 @@
  * Tracking codes are `<prefix>-<number>`. Runs in one transaction on one
  * connection. `bulk` skips foreign-key and other triggers while writing
  * (session_replication_role = replica: the values come from the database's
- * own rows) and, with `rebuildIndexes`, drops the secondary indexes of cases
+ * own rows; the card sweep's list, case_card_due, is written as its trigger
+ * would) and, with `rebuildIndexes`, drops the secondary indexes of cases
  * and case_event first and builds them again after — minutes saved at a
  * million cases; only for a database of its own.
  */
@@ -139,6 +140,19 @@ export async function generateOpenCases(db: Database, options: OpenCasesOptions)
       )
       select count(*) as count, min(id) as first_id, max(id) as last_id from inserted`);
     log(`${ids!.count} cases written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (options.bulk) {
+      // Without triggers the card sweep's list misses them: their rows as the insert trigger writes them.
+      const listed = performance.now();
+      await tx.query(sql`
+        insert into case_card_due (case_id, colour, case_created_at, resolved_at)
+        select c.id, n.colour, c.created_at, null
+        from cases c
+        cross join case_card_policy() p
+        cross join lateral (select case_card_next_colour(case_is_open(c.state), c.created_at, c.resolved_at, false, false,
+                                                         p.yellow_days, p.red_days) as colour) n
+        where c.id between ${ids!.first_id} and ${ids!.last_id} and n.colour is not null`);
+      log(`card sweep list written in ${((performance.now() - listed) / 1000).toFixed(1)} s`);
+    }
 
     const eventsStarted = performance.now();
     const [events] = await tx.query<{ count: number; transferred: number }>(sql`
